@@ -1,0 +1,17 @@
+package dev.dyspec.api;
+
+/**
+ * The draft model as a strategy sees it: no tensors, no cache, only next-token distributions.
+ */
+public interface DraftHandle {
+
+    /**
+     * Runs one draft forward over the given nodes of the tree being grown (each attends to the
+     * context and to its own ancestors) and returns, per node, the draft's next-token distribution
+     * after the request's temperature and top-p. At temperature 0 it is the plain softmax.
+     * Every node's ancestors must have been expanded before, the root first.
+     */
+    float[][] expand(TreeBuilder tree, int[] nodes);
+
+    int vocabSize();
+}

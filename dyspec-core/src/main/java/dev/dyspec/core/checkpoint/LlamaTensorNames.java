@@ -1,0 +1,63 @@
+package dev.dyspec.core.checkpoint;
+
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/** The Hugging Face Llama tensor names and the shape each must have for a given config. */
+public final class LlamaTensorNames {
+
+    public static final String EMBED = "model.embed_tokens.weight";
+    public static final String FINAL_NORM = "model.norm.weight";
+    public static final String LM_HEAD = "lm_head.weight";
+
+    private LlamaTensorNames() {
+    }
+
+    public static String layer(int layer, String suffix) {
+        return "model.layers." + layer + "." + suffix;
+    }
+
+    public static final String ATTN_NORM = "input_layernorm.weight";
+    public static final String Q = "self_attn.q_proj.weight";
+    public static final String K = "self_attn.k_proj.weight";
+    public static final String V = "self_attn.v_proj.weight";
+    public static final String O = "self_attn.o_proj.weight";
+    public static final String FFN_NORM = "post_attention_layernorm.weight";
+    public static final String GATE = "mlp.gate_proj.weight";
+    public static final String UP = "mlp.up_proj.weight";
+    public static final String DOWN = "mlp.down_proj.weight";
+
+    /** Every tensor the model needs, with its expected shape, in load order. */
+    public static Map<String, int[]> expectedShapes(ModelConfig c) {
+        Map<String, int[]> m = new LinkedHashMap<>();
+        int d = c.hiddenSize();
+        int qDim = c.numHeads() * c.headSize();
+        m.put(EMBED, new int[] {c.vocabSize(), d});
+        for (int l = 0; l < c.numLayers(); l++) {
+            m.put(layer(l, ATTN_NORM), new int[] {d});
+            m.put(layer(l, Q), new int[] {qDim, d});
+            m.put(layer(l, K), new int[] {c.kvDim(), d});
+            m.put(layer(l, V), new int[] {c.kvDim(), d});
+            m.put(layer(l, O), new int[] {d, qDim});
+            m.put(layer(l, FFN_NORM), new int[] {d});
+            m.put(layer(l, GATE), new int[] {c.intermediateSize(), d});
+            m.put(layer(l, UP), new int[] {c.intermediateSize(), d});
+            m.put(layer(l, DOWN), new int[] {d, c.intermediateSize()});
+        }
+        m.put(FINAL_NORM, new int[] {d});
+        if (!c.tiedEmbeddings()) {
+            m.put(LM_HEAD, new int[] {c.vocabSize(), d});
+        }
+        return m;
+    }
+
+    /** Fails with the file and tensor named when a shape disagrees with the config. */
+    public static void checkShape(Path file, WeightTensor t, int[] expected) {
+        if (!t.hasShape(expected)) {
+            throw new CheckpointException(file, "tensor '" + t.name() + "' has shape " + Arrays.toString(t.shape())
+                    + " but config.json implies " + Arrays.toString(expected));
+        }
+    }
+}

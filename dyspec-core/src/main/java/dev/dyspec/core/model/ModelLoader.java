@@ -1,0 +1,117 @@
+package dev.dyspec.core.model;
+
+import ai.djl.Device;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import dev.dyspec.core.checkpoint.Checkpoint;
+import dev.dyspec.core.checkpoint.CheckpointException;
+import dev.dyspec.core.checkpoint.HfCheckpointLoader;
+import dev.dyspec.core.checkpoint.Llama2cCheckpointLoader;
+import dev.dyspec.core.tokenizer.HfTextTokenizer;
+import dev.dyspec.core.tokenizer.Llama2cTokenizer;
+import dev.dyspec.core.tokenizer.TextTokenizer;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * Loads a model from a Hugging Face directory or a llama2.c {@code .bin} (with its {@code tok*.bin}
+ * beside it), and checks that a draft fits its target.
+ */
+public final class ModelLoader {
+
+    private final Device device;
+    private final int extraPositions;
+
+    /**
+     * @param extraPositions rotary positions beyond the context limit, for the largest token tree
+     */
+    public ModelLoader(Device device, int extraPositions) {
+        this.device = device;
+        this.extraPositions = extraPositions;
+    }
+
+    public LanguageModel load(Path path) {
+        return load(path, null);
+    }
+
+    /** @param tokenizerOverride a llama2.c tokenizer file to use instead of the one found beside the model */
+    public LanguageModel load(Path path, Path tokenizerOverride) {
+        if (!Files.exists(path)) {
+            throw new CheckpointException(path, "model path not found");
+        }
+        Checkpoint checkpoint;
+        TextTokenizer tokenizer;
+        PromptTemplate chat = PromptTemplate.none();
+        if (Files.isDirectory(path)) {
+            checkpoint = HfCheckpointLoader.load(path);
+            tokenizer = HfTextTokenizer.load(path.resolve("tokenizer.json"));
+            chat = readChatTemplate(path.resolve("tokenizer_config.json"));
+        } else if (path.getFileName().toString().endsWith(".bin")) {
+            checkpoint = Llama2cCheckpointLoader.load(path);
+            Path tok = tokenizerOverride != null ? tokenizerOverride : findLlama2cTokenizer(path);
+            tokenizer = Llama2cTokenizer.load(tok, checkpoint.config().vocabSize());
+        } else {
+            throw new CheckpointException(path, "unsupported model format: expected a Hugging Face directory or a llama2.c .bin file");
+        }
+        if (tokenizer.vocabSize() > checkpoint.config().vocabSize()) {
+            tokenizer.close();
+            throw new CheckpointException(path, "tokenizer has " + tokenizer.vocabSize() + " tokens but the model's vocab_size is "
+                    + checkpoint.config().vocabSize());
+        }
+        CausalLm lm = new CausalLm(checkpoint, device, checkpoint.config().maxPositions() + extraPositions);
+        String name = Files.isDirectory(path) ? path.getFileName().toString()
+                : path.getFileName().toString().replaceFirst("\\.bin$", "");
+        return new LanguageModel(name, path, lm, tokenizer, chat);
+    }
+
+    /** Fails unless the draft scores the same vocabulary as the target. */
+    public static void checkPair(LanguageModel target, LanguageModel draft) {
+        if (draft.config().vocabSize() != target.config().vocabSize()) {
+            throw new CheckpointException(draft.source(), "draft vocabulary (" + draft.config().vocabSize()
+                    + " tokens) differs from the target's (" + target.config().vocabSize() + " tokens at "
+                    + target.source() + "); a draft must share its target's tokenizer");
+        }
+        for (String probe : List.of("Once upon a time", "Hello, world! 123")) {
+            if (!java.util.Arrays.equals(draft.tokenizer().encode(probe), target.tokenizer().encode(probe))) {
+                throw new CheckpointException(draft.source(), "draft tokenizer encodes text differently from the target's ("
+                        + target.source() + "); a draft must share its target's tokenizer");
+            }
+        }
+    }
+
+    private static Path findLlama2cTokenizer(Path bin) {
+        Path dir = bin.toAbsolutePath().getParent();
+        try (Stream<Path> files = Files.list(dir)) {
+            List<Path> candidates = files.filter(p -> {
+                String n = p.getFileName().toString();
+                return n.startsWith("tok") && n.endsWith(".bin") && !p.equals(bin.toAbsolutePath());
+            }).sorted().toList();
+            if (candidates.size() == 1) {
+                return candidates.get(0);
+            }
+            throw new CheckpointException(bin, candidates.isEmpty()
+                    ? "no llama2.c tokenizer (tok*.bin) beside the checkpoint; pass one explicitly"
+                    : "several llama2.c tokenizers beside the checkpoint " + candidates + "; pass one explicitly");
+        } catch (IOException e) {
+            throw new CheckpointException(bin, "cannot list the checkpoint's directory: " + e.getMessage(), e);
+        }
+    }
+
+    private static PromptTemplate readChatTemplate(Path tokenizerConfig) {
+        if (!Files.isRegularFile(tokenizerConfig)) {
+            return PromptTemplate.none();
+        }
+        try {
+            JsonObject j = JsonParser.parseString(Files.readString(tokenizerConfig)).getAsJsonObject();
+            if (j.has("chat_template") && j.get("chat_template").isJsonPrimitive()) {
+                return new PromptTemplate(j.get("chat_template").getAsString());
+            }
+            return PromptTemplate.none();
+        } catch (IOException | RuntimeException e) {
+            throw new CheckpointException(tokenizerConfig, "cannot read: " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,16 @@
+package dev.dyspec.core.model;
+
+/**
+ * The model's chat template as shipped in {@code tokenizer_config.json} ({@code chat_template}),
+ * or null when it has none.
+ */
+public record PromptTemplate(String chatTemplate) {
+
+    public static PromptTemplate none() {
+        return new PromptTemplate(null);
+    }
+
+    public boolean present() {
+        return chatTemplate != null && !chatTemplate.isBlank();
+    }
+}

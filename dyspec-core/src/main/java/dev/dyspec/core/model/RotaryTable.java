@@ -1,0 +1,52 @@
+package dev.dyspec.core.model;
+
+/**
+ * Rotary position angles in the rotate-half layout: for position p and column j of a head,
+ * angle = p * theta^(-2 (j mod half) / head_size). Computed in double, stored as float.
+ */
+final class RotaryTable {
+
+    private final float[] cos; // (positions, head_size)
+    private final float[] sin; // (positions, head_size)
+    private final int headSize;
+    private final int positions;
+
+    RotaryTable(int headSize, int positions, double theta) {
+        this.headSize = headSize;
+        this.positions = positions;
+        this.cos = new float[positions * headSize];
+        this.sin = new float[positions * headSize];
+        int half = headSize / 2;
+        for (int p = 0; p < positions; p++) {
+            for (int j = 0; j < half; j++) {
+                double angle = p * Math.pow(theta, -2.0 * j / headSize);
+                float c = (float) Math.cos(angle);
+                float s = (float) Math.sin(angle);
+                cos[p * headSize + j] = c;
+                cos[p * headSize + half + j] = c;
+                sin[p * headSize + j] = s;
+                sin[p * headSize + half + j] = s;
+            }
+        }
+    }
+
+    /** Rows of the cos table for the given positions, flattened (n, head_size). */
+    float[] cosRows(int[] pos) {
+        return rows(cos, pos);
+    }
+
+    float[] sinRows(int[] pos) {
+        return rows(sin, pos);
+    }
+
+    private float[] rows(float[] table, int[] pos) {
+        float[] out = new float[pos.length * headSize];
+        for (int i = 0; i < pos.length; i++) {
+            if (pos[i] < 0 || pos[i] >= positions) {
+                throw new IllegalArgumentException("position " + pos[i] + " outside [0, " + positions + ")");
+            }
+            System.arraycopy(table, pos[i] * headSize, out, i * headSize, headSize);
+        }
+        return out;
+    }
+}
