@@ -1,0 +1,153 @@
+package dev.dyspec.core.decode;
+
+import dev.dyspec.api.DraftHandle;
+import dev.dyspec.api.SamplingParams;
+import dev.dyspec.api.TreeBuilder;
+import dev.dyspec.core.model.CausalLm;
+import dev.dyspec.core.model.KvCache;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+
+/**
+ * The draft model of one generation, as a {@link DraftHandle}. Between steps its cache holds the
+ * sequence except the tokens still pending: tokens emitted but never run through the draft (the
+ * prompt at first, later an accepted leaf that was never expanded). Pending tokens ride along in the
+ * first draft forward of the next step, so they cost no forward of their own.
+ */
+final class DraftModelHandle implements DraftHandle, AutoCloseable {
+
+    private final CausalLm lm;
+    private final KvCache cache;
+    private final SamplingParams params;
+    private final Map<Integer, Integer> slotOfNode = new HashMap<>(); // tree-builder node -> scratch slot
+    private int[] pending;
+    private int pendingSlots; // pending tokens already written to the scratch region this step, at slots [0, pendingSlots)
+    private TreeBuilder currentTree;
+    private long forwards;
+    private long nanos;
+
+    DraftModelHandle(CausalLm lm, int cacheCapacity, SamplingParams params, int[] prefix) {
+        this.lm = lm;
+        this.cache = lm.newCache(cacheCapacity);
+        this.params = params;
+        this.pending = prefix.clone();
+    }
+
+    @Override
+    public int vocabSize() {
+        return lm.config().vocabSize();
+    }
+
+    @Override
+    public float[][] expand(TreeBuilder tree, int[] nodes) {
+        long start = System.nanoTime();
+        if (currentTree == null) {
+            currentTree = tree;
+        } else if (tree != currentTree) {
+            throw new IllegalStateException("expand called with a tree other than the one of this step");
+        }
+        int lead = slotOfNode.isEmpty() ? pending.length : 0; // pending tokens join the step's first forward
+        int n = lead + nodes.length;
+        int scratch = cache.scratch();
+        int[] tokens = new int[n];
+        int[] positions = new int[n];
+        boolean[][] attend = new boolean[n][scratch + n];
+        int rootPosition = cache.committed() + pending.length;
+        for (int i = 0; i < lead; i++) {
+            tokens[i] = pending[i];
+            positions[i] = cache.committed() + i;
+            for (int j = 0; j <= i; j++) {
+                attend[i][scratch + j] = true;
+            }
+        }
+        for (int i = 0; i < nodes.length; i++) {
+            int node = nodes[i];
+            int row = lead + i;
+            tokens[row] = tree.token(node);
+            positions[row] = rootPosition + tree.depth(node);
+            for (int j = 0; j < pendingSlots; j++) {
+                attend[row][j] = true;
+            }
+            for (int j = 0; j < lead; j++) {
+                attend[row][scratch + j] = true;
+            }
+            attend[row][scratch + row] = true;
+            for (int a = tree.parent(node); a >= 0; a = tree.parent(a)) {
+                Integer slot = slotOfNode.get(a);
+                if (slot == null) {
+                    throw new IllegalStateException("node " + node + " expanded before its ancestor " + a);
+                }
+                attend[row][slot] = true;
+            }
+        }
+        float[][] logits = lm.forward(cache, tokens, positions, attend, true);
+        forwards++;
+        pendingSlots += lead;
+        for (int i = 0; i < nodes.length; i++) {
+            slotOfNode.put(nodes[i], scratch + lead + i);
+        }
+        float[][] dists = new float[nodes.length][];
+        for (int i = 0; i < nodes.length; i++) {
+            dists[i] = Distributions.of(logits[lead + i], params);
+        }
+        nanos += System.nanoTime() - start;
+        return dists;
+    }
+
+    /** Starts a step; the first tree expanded belongs to it. */
+    void beginStep() {
+        currentTree = null;
+        slotOfNode.clear();
+        pendingSlots = 0;
+        cache.discardScratch();
+    }
+
+    /**
+     * Ends a step: the accepted path (tree-builder nodes, root first) becomes part of the sequence.
+     * Its expanded prefix is kept in the cache; the rest waits as pending tokens.
+     */
+    void commit(int[] acceptedPath, int[] acceptedTokens) {
+        if (slotOfNode.isEmpty()) {
+            // Nothing ran this step (a strategy without a draft): the path joins the pending tokens.
+            pending = concat(pending, acceptedTokens);
+            return;
+        }
+        int lead = pendingSlots;
+        int expanded = 0;
+        while (expanded < acceptedPath.length && slotOfNode.containsKey(acceptedPath[expanded])) {
+            expanded++;
+        }
+        int[] keep = new int[lead + expanded];
+        for (int i = 0; i < lead; i++) {
+            keep[i] = i;
+        }
+        for (int i = 0; i < expanded; i++) {
+            keep[lead + i] = slotOfNode.get(acceptedPath[i]);
+        }
+        cache.keep(keep);
+        pending = Arrays.copyOfRange(acceptedTokens, expanded, acceptedTokens.length);
+        slotOfNode.clear();
+        pendingSlots = 0;
+        currentTree = null;
+    }
+
+    long forwards() {
+        return forwards;
+    }
+
+    long nanos() {
+        return nanos;
+    }
+
+    private static int[] concat(int[] a, int[] b) {
+        int[] r = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, r, a.length, b.length);
+        return r;
+    }
+
+    @Override
+    public void close() {
+        cache.close();
+    }
+}

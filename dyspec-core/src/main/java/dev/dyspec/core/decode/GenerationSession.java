@@ -1,0 +1,209 @@
+package dev.dyspec.core.decode;
+
+import dev.dyspec.api.DraftHandle;
+import dev.dyspec.api.GenerationStats;
+import dev.dyspec.api.TokenTree;
+import dev.dyspec.api.TreeBuilder;
+import dev.dyspec.core.model.KvCache;
+import dev.dyspec.core.model.LanguageModel;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import java.util.random.RandomGenerator;
+
+/**
+ * One request's generation: both caches, the emitted tokens, stop conditions, statistics and its own
+ * random source. Each {@link #step()} is one round of strategy → draft tree → target forward →
+ * verification → commit.
+ */
+public final class GenerationSession implements AutoCloseable {
+
+    public static final String FINISH_STOP = "stop";
+    public static final String FINISH_LENGTH = "length";
+
+    private final LanguageModel target;
+    private final GenerationRequest request;
+    private final KvCache targetCache;
+    private final DraftModelHandle draft;       // null for strategies without a draft
+    private final TreeVerifier verifier = new TreeVerifier();
+    private final RandomGenerator random;
+    private final GeneratedText text;
+    private final StatsRecorder stats = new StatsRecorder();
+    private final int contextLimit;
+    private final int maxBudget;
+    private int[] generated = new int[0];
+    private int root;
+    private String finishReason;
+
+    GenerationSession(LanguageModel target, LanguageModel draftModel, GenerationRequest request, int maxBudget) {
+        this.target = target;
+        this.request = request;
+        this.contextLimit = target.config().maxPositions();
+        this.maxBudget = maxBudget;
+        int[] prompt = request.promptTokens();
+        if (prompt.length >= contextLimit) {
+            throw new IllegalArgumentException("prompt of " + prompt.length + " tokens leaves no room to generate in the context of "
+                    + contextLimit + " tokens");
+        }
+        int vocab = target.config().vocabSize();
+        for (int t : prompt) {
+            if (t < 0 || t >= vocab) {
+                throw new IllegalArgumentException("prompt token " + t + " outside the vocabulary [0, " + vocab + ")");
+            }
+        }
+        this.random = new SplittableRandom(request.params().seed());
+        this.text = new GeneratedText(target.tokenizer(), prompt, request.stopStrings());
+        int capacity = contextLimit + maxBudget + 2;
+        int[] prefix = Arrays.copyOf(prompt, prompt.length - 1);
+        this.root = prompt[prompt.length - 1];
+        this.targetCache = target.lm().newCache(capacity);
+        long start = System.nanoTime();
+        if (prefix.length > 0) {
+            target.lm().forwardChain(targetCache, prefix, false);
+            targetCache.keep(range(prefix.length));
+        }
+        stats.prefill(System.nanoTime() - start);
+        boolean useDraft = request.strategy().usesDraft() && draftModel != null;
+        if (request.strategy().usesDraft() && draftModel == null) {
+            targetCache.close();
+            throw new IllegalArgumentException("strategy '" + request.strategy().name() + "' needs a draft model and none is loaded");
+        }
+        this.draft = useDraft ? new DraftModelHandle(draftModel.lm(), capacity, request.params(), prefix) : null;
+    }
+
+    /** Runs one speculative step; call until {@link StepResult#finished()}. */
+    public StepResult step() {
+        if (finishReason != null) {
+            throw new IllegalStateException("generation already finished (" + finishReason + ")");
+        }
+        long start = System.nanoTime();
+        if (draft != null) {
+            draft.beginStep();
+        }
+        TokenTree tree = request.strategy().grow(draft != null ? draft : NO_DRAFT, root, request.options(),
+                request.params(), random);
+        if (tree.token(0) != root) {
+            throw new IllegalStateException("strategy '" + request.strategy().name() + "' returned a tree with the wrong root");
+        }
+        if (tree.draftedNodes() > maxBudget) {
+            throw new IllegalStateException("strategy '" + request.strategy().name() + "' drafted " + tree.draftedNodes()
+                    + " nodes, over the maximum budget " + maxBudget);
+        }
+        int committed = targetCache.committed();
+        int[] positions = new int[tree.size()];
+        for (int i = 0; i < positions.length; i++) {
+            positions[i] = committed + tree.depth(i);
+        }
+        long targetStart = System.nanoTime();
+        float[][] logits = target.lm().forward(targetCache, tree.tokens(), positions, tree.ancestorMask(), true);
+        long targetNanos = System.nanoTime() - targetStart;
+
+        Verification v = verifier.verify(tree, logits, request.params(), random);
+        int[] path = v.acceptedPath();
+        targetCache.keep(path);
+        if (draft != null) {
+            int[] builderPath = new int[path.length];
+            int[] pathTokens = new int[path.length];
+            for (int i = 0; i < path.length; i++) {
+                builderPath[i] = tree.builderIndex(path[i]);
+                pathTokens[i] = tree.token(path[i]);
+            }
+            draft.commit(builderPath, pathTokens);
+        }
+        int[] emitted = emit(tree, v);
+        String delta = text.append(emitted);
+        if (finishReason == null && text.stopped()) {
+            finishReason = FINISH_STOP;
+        }
+        if (finishReason != null) {
+            delta += text.flush();
+        }
+        stats.step(tree, v, emitted.length, targetNanos, System.nanoTime() - start);
+        return new StepResult(emitted, delta, tree.draftedNodes(), v.acceptedCount(), finishReason);
+    }
+
+    /** Appends the accepted tokens and the bonus token, stopping at a stop token or a length limit. */
+    private int[] emit(TokenTree tree, Verification v) {
+        int[] path = v.acceptedPath();
+        int[] candidates = new int[path.length];
+        for (int i = 1; i < path.length; i++) {
+            candidates[i - 1] = tree.token(path[i]);
+        }
+        candidates[path.length - 1] = v.bonusToken();
+        int n = 0;
+        for (int token : candidates) {
+            if (isStopToken(token)) {
+                finishReason = FINISH_STOP;
+                break;
+            }
+            n++;
+            if (generated.length + n >= request.maxTokens()
+                    || request.promptTokens().length + generated.length + n >= contextLimit) {
+                finishReason = FINISH_LENGTH;
+                break;
+            }
+        }
+        int[] out = Arrays.copyOf(candidates, n);
+        int[] all = Arrays.copyOf(generated, generated.length + n);
+        System.arraycopy(out, 0, all, generated.length, n);
+        generated = all;
+        root = v.bonusToken();
+        return out;
+    }
+
+    /** End of text, or a start token: llama2.c-trained models mark a new story with it. */
+    private boolean isStopToken(int token) {
+        return token == target.eosId() || token == target.bosId();
+    }
+
+    public boolean finished() {
+        return finishReason != null;
+    }
+
+    public String finishReason() {
+        return finishReason;
+    }
+
+    public int[] generatedTokens() {
+        return generated.clone();
+    }
+
+    public String text() {
+        return text.text();
+    }
+
+    public int promptTokens() {
+        return request.promptTokens().length;
+    }
+
+    public GenerationStats stats() {
+        return stats.snapshot(draft == null ? 0 : draft.forwards(), draft == null ? 0 : draft.nanos());
+    }
+
+    @Override
+    public void close() {
+        targetCache.close();
+        if (draft != null) {
+            draft.close();
+        }
+    }
+
+    private static int[] range(int n) {
+        int[] r = new int[n];
+        for (int i = 0; i < n; i++) {
+            r[i] = i;
+        }
+        return r;
+    }
+
+    private static final DraftHandle NO_DRAFT = new DraftHandle() {
+        @Override
+        public float[][] expand(TreeBuilder tree, int[] nodes) {
+            throw new IllegalStateException("this strategy was declared not to use a draft model");
+        }
+
+        @Override
+        public int vocabSize() {
+            return 0;
+        }
+    };
+}

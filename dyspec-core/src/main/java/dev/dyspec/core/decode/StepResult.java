@@ -1,0 +1,17 @@
+package dev.dyspec.core.decode;
+
+/**
+ * What one speculative step emitted.
+ *
+ * @param tokens tokens emitted this step (accepted drafted tokens, then the bonus token), after stop handling
+ * @param text the text those tokens added (may lag a token when a character is incomplete)
+ * @param treeSize drafted nodes in this step's tree
+ * @param accepted drafted tokens accepted this step
+ * @param finishReason null while running; "stop" or "length" once finished
+ */
+public record StepResult(int[] tokens, String text, int treeSize, int accepted, String finishReason) {
+
+    public boolean finished() {
+        return finishReason != null;
+    }
+}

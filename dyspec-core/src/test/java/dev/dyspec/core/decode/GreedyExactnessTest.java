@@ -1,0 +1,80 @@
+package dev.dyspec.core.decode;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import ai.djl.Device;
+import dev.dyspec.api.GenerationStats;
+import dev.dyspec.api.SamplingParams;
+import dev.dyspec.api.StrategyOptions;
+import dev.dyspec.api.TreeStrategy;
+import dev.dyspec.core.checkpoint.ModelConfig;
+import dev.dyspec.core.model.LanguageModel;
+import dev.dyspec.core.model.ModelLoader;
+import dev.dyspec.core.testing.RandomModels;
+import dev.dyspec.core.testing.SharedModels;
+import dev.dyspec.core.testing.TestModels;
+import dev.dyspec.strategies.BuiltinStrategies;
+import dev.dyspec.strategies.TargetOnlyStrategy;
+import java.util.List;
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+
+/** At temperature 0 every strategy must emit exactly the target-only greedy sequence. */
+class GreedyExactnessTest {
+
+    private static final int MAX_BUDGET = 64;
+
+    @Test
+    void everyStrategyMatchesTargetOnlyOnRandomModels() {
+        ModelConfig config = RandomModels.config(32, 64, 2, 4, 2, 64, 160, true);
+        try (SpeculativeDecoder decoder = new SpeculativeDecoder(TestModels.random(config, 5, MAX_BUDGET + 2),
+                TestModels.perturbed(config, 5, 0.4, MAX_BUDGET + 2), MAX_BUDGET)) {
+            Random random = new Random(3);
+            for (int prompt = 0; prompt < 4; prompt++) {
+                int[] tokens = random.ints(1 + random.nextInt(12), 3, 64).toArray();
+                tokens[0] = 1;
+                checkAllStrategies(decoder, tokens, 60, new int[] {1, 3, 8, 24});
+            }
+        }
+    }
+
+    @Test
+    void everyStrategyMatchesTargetOnlyOnTheSharedPair() {
+        ModelLoader loader = new ModelLoader(Device.cpu(), MAX_BUDGET + 2);
+        LanguageModel target = loader.load(SharedModels.hf("stories260K"));
+        LanguageModel draft = loader.load(SharedModels.hf("llama2xs"));
+        try (SpeculativeDecoder decoder = new SpeculativeDecoder(target, draft, MAX_BUDGET)) {
+            long accepted = 0;
+            for (String prompt : List.of("", "Once upon a time", "One day, Tom saw a", "Lily and her mom went")) {
+                accepted += checkAllStrategies(decoder, decoder.encodePrompt(prompt), 80, new int[] {4, 16});
+            }
+            assertTrue(accepted > 0, "the real pair agrees on some tokens");
+        }
+    }
+
+    /** Returns the drafted tokens accepted over all speculative runs. */
+    private static long checkAllStrategies(SpeculativeDecoder decoder, int[] prompt, int maxTokens, int[] budgets) {
+        GenerationResult reference = decoder.generate(request(prompt, maxTokens, new TargetOnlyStrategy(), 1));
+        assertEquals(reference.tokens().length, reference.stats().emittedTokens());
+        long accepted = 0;
+        for (TreeStrategy strategy : BuiltinStrategies.all()) {
+            for (int budget : budgets) {
+                GenerationResult r = decoder.generate(request(prompt, maxTokens, strategy, budget));
+                assertArrayEquals(reference.tokens(), r.tokens(), strategy.name() + " budget " + budget);
+                assertEquals(reference.text(), r.text());
+                GenerationStats s = r.stats();
+                assertTrue(s.acceptedTokens() <= s.draftedTokens());
+                assertTrue(s.targetForwards() <= reference.stats().targetForwards());
+                accepted += s.acceptedTokens();
+            }
+        }
+        return accepted;
+    }
+
+    static GenerationRequest request(int[] prompt, int maxTokens, TreeStrategy strategy, int budget) {
+        StrategyOptions options = StrategyOptions.defaults().withBudget(budget).withThreshold(0.02);
+        return new GenerationRequest(prompt, maxTokens, SamplingParams.greedy(), strategy, options, List.of());
+    }
+}

@@ -1,0 +1,123 @@
+package dev.dyspec.core.decode;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.dyspec.api.SamplingParams;
+import dev.dyspec.api.StrategyOptions;
+import dev.dyspec.api.TreeStrategy;
+import dev.dyspec.core.checkpoint.ModelConfig;
+import dev.dyspec.core.model.KvCache;
+import dev.dyspec.core.model.LanguageModel;
+import dev.dyspec.core.testing.RandomModels;
+import dev.dyspec.core.testing.TestModels;
+import dev.dyspec.strategies.BuiltinStrategies;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * End to end: the joint distribution of the first three generated tokens under each strategy equals
+ * the target's own, computed exactly by enumeration. Chi-square goodness of fit at α = 0.001 with
+ * fixed seeds (so the test is deterministic).
+ */
+class SamplingLosslessTest {
+
+    private static final int SAMPLES = 3000;
+    private static final int LENGTH = 3;
+
+    @ParameterizedTest(name = "T={0} top_p={1}")
+    @CsvSource({"1.0, 1.0", "0.7, 0.9"})
+    void firstThreeTokensFollowTheTargetDistribution(double temperature, double topP) {
+        ModelConfig config = RandomModels.config(16, 32, 1, 2, 1, 6, 32, false);
+        LanguageModel target = TestModels.random(config, 21, 66);
+        LanguageModel draft = TestModels.perturbed(config, 21, 1.0, 66);
+        try (SpeculativeDecoder decoder = new SpeculativeDecoder(target, draft, 64)) {
+            Map<String, Double> exact = new HashMap<>();
+            enumerate(target, new SamplingParams(temperature, topP, 0), new int[] {config.bosTokenId()}, 1.0, exact);
+            for (TreeStrategy strategy : BuiltinStrategies.all()) {
+                Map<String, Integer> observed = new HashMap<>();
+                for (int seed = 0; seed < SAMPLES; seed++) {
+                    SamplingParams params = new SamplingParams(temperature, topP, 1000L * seed + 17);
+                    StrategyOptions options = StrategyOptions.defaults().withBudget(8).withThreshold(0.02)
+                            .withTreeShape(new int[] {3, 2, 1});
+                    GenerationResult r = decoder.generate(new GenerationRequest(new int[] {config.bosTokenId()},
+                            LENGTH, params, strategy, options, List.of()));
+                    observed.merge(key(r.tokens(), r.finishReason()), 1, Integer::sum);
+                }
+                double[] test = chiSquare(exact, observed);
+                assertTrue(test[0] <= test[1], strategy.name() + ": chi-square " + test[0] + " above critical "
+                        + test[1] + " (df " + (int) test[2] + ")");
+            }
+        }
+    }
+
+    /** Exact probabilities of every outcome: up to three tokens, ended by a stop token or the length. */
+    private static void enumerate(LanguageModel target, SamplingParams params, int[] sequence, double prob,
+                                  Map<String, Double> out) {
+        float[] logits;
+        try (KvCache cache = target.lm().newCache(64)) {
+            float[][] all = target.lm().forwardChain(cache, sequence, true);
+            logits = all[all.length - 1];
+        }
+        float[] p = Distributions.of(logits, params);
+        int generated = sequence.length - 1;
+        for (int t = 0; t < p.length; t++) {
+            if (p[t] == 0) {
+                continue;
+            }
+            double q = prob * p[t];
+            int[] body = Arrays.copyOfRange(sequence, 1, sequence.length);
+            if (t == target.eosId() || t == target.bosId()) {
+                out.merge(key(body, "stop"), q, Double::sum);
+            } else if (generated + 1 == LENGTH) {
+                int[] done = Arrays.copyOf(body, body.length + 1);
+                done[body.length] = t;
+                out.merge(key(done, "length"), q, Double::sum);
+            } else {
+                int[] next = Arrays.copyOf(sequence, sequence.length + 1);
+                next[sequence.length] = t;
+                enumerate(target, params, next, q, out);
+            }
+        }
+    }
+
+    private static String key(int[] tokens, String finish) {
+        return Arrays.toString(tokens) + finish;
+    }
+
+    /** {statistic, critical value at α = 0.001, degrees of freedom}; cells expecting fewer than 5 are pooled. */
+    private static double[] chiSquare(Map<String, Double> exact, Map<String, Integer> observed) {
+        for (String k : observed.keySet()) {
+            assertTrue(exact.containsKey(k), "outcome " + k + " has probability zero under the target");
+        }
+        double stat = 0;
+        int cells = 0;
+        double pooledExpected = 0;
+        double pooledObserved = 0;
+        List<String> keys = new ArrayList<>(exact.keySet());
+        for (String k : keys) {
+            double expected = exact.get(k) * SAMPLES;
+            int obs = observed.getOrDefault(k, 0);
+            if (expected < 5) {
+                pooledExpected += expected;
+                pooledObserved += obs;
+            } else {
+                stat += (obs - expected) * (obs - expected) / expected;
+                cells++;
+            }
+        }
+        if (pooledExpected > 0) {
+            stat += (pooledObserved - pooledExpected) * (pooledObserved - pooledExpected) / Math.max(pooledExpected, 1e-9);
+            cells++;
+        }
+        int df = Math.max(1, cells - 1);
+        double z = 3.090; // one-sided normal quantile for α = 0.001
+        double h = 2.0 / (9 * df);
+        double critical = df * Math.pow(1 - h + z * Math.sqrt(h), 3); // Wilson–Hilferty
+        return new double[] {stat, critical, df};
+    }
+}

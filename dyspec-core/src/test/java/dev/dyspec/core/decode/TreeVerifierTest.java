@@ -1,0 +1,139 @@
+package dev.dyspec.core.decode;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.dyspec.api.DrawMode;
+import dev.dyspec.api.SamplingParams;
+import dev.dyspec.api.TokenTree;
+import dev.dyspec.api.TreeBuilder;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class TreeVerifierTest {
+
+    private final TreeVerifier verifier = new TreeVerifier();
+
+    @Test
+    void greedyFollowsTheTargetArgmaxAndAddsItsNextChoice() {
+        TreeBuilder b = TreeBuilder.rooted(0);
+        b.recordDraw(0, uniform(4), DrawMode.CHOSEN);
+        int a = b.addChild(0, 1, 0.5);
+        int c = b.addChild(0, 2, 0.3);
+        b.recordDraw(c, uniform(4), DrawMode.CHOSEN);
+        b.addChild(c, 3, 0.1);
+        TokenTree tree = b.build();
+        // dfs: 0 root, 1 token1, 2 token2, 3 token3 (child of token2)
+        float[][] logits = {{0, 0, 5, 0}, {9, 0, 0, 0}, {0, 0, 0, 7}, {0, 8, 0, 0}};
+        Verification v = verifier.verify(tree, logits, SamplingParams.greedy(), new SplittableRandom(0));
+        assertArrayEquals(new int[] {0, 2, 3}, v.acceptedPath());
+        assertEquals(1, v.bonusToken());
+        assertEquals(2, v.acceptedCount());
+        assertTrue(a >= 0);
+    }
+
+    /**
+     * The emitted token (first accepted child, else the bonus token) must be distributed exactly as p,
+     * whatever q and however the children were drawn. 10^6 draws per case; each frequency must lie
+     * within 5 standard errors (+1e-4) of p.
+     */
+    @ParameterizedTest(name = "mode={0} children={1} seed={2}")
+    @CsvSource({
+        "SAMPLED_WITHOUT_REPLACEMENT, 1, 1", "SAMPLED_WITHOUT_REPLACEMENT, 2, 2", "SAMPLED_WITHOUT_REPLACEMENT, 4, 3",
+        "CHOSEN, 1, 4", "CHOSEN, 3, 5"})
+    void emittedTokenIsDistributedAsTheTarget(DrawMode mode, int children, long seed) {
+        int vocab = 6;
+        SplittableRandom random = new SplittableRandom(seed);
+        float[] p = randomDistribution(random, vocab, 1.5);
+        float[] q = randomDistribution(random, vocab, 1.5);
+        float[][] logits = {logOf(p)};
+        SamplingParams params = new SamplingParams(1.0, 1.0, seed);
+        int draws = 1_000_000;
+        long[] counts = new long[vocab];
+        for (int i = 0; i < draws; i++) {
+            TokenTree tree = drawTree(q, mode, children, random);
+            float[][] perNode = new float[tree.size()][];
+            perNode[0] = logits[0];
+            for (int n = 1; n < tree.size(); n++) {
+                perNode[n] = logits[0]; // deeper acceptance is not examined here: only the first emitted token
+            }
+            Verification v = verifier.verify(tree, perNode, params, random);
+            int first = v.acceptedPath().length > 1 ? tree.token(v.acceptedPath()[1]) : v.bonusToken();
+            counts[first]++;
+        }
+        for (int t = 0; t < vocab; t++) {
+            double freq = (double) counts[t] / draws;
+            double se = Math.sqrt(p[t] * (1 - p[t]) / draws);
+            assertTrue(Math.abs(freq - p[t]) <= 5 * se + 1e-4,
+                    "token " + t + ": frequency " + freq + " vs target " + p[t]);
+        }
+    }
+
+    private static TokenTree drawTree(float[] q, DrawMode mode, int children, SplittableRandom random) {
+        TreeBuilder b = TreeBuilder.rooted(0);
+        b.recordDraw(0, q, mode);
+        boolean[] used = new boolean[q.length];
+        for (int c = 0; c < children; c++) {
+            int token;
+            if (mode == DrawMode.CHOSEN) {
+                token = -1;
+                for (int t = 0; t < q.length; t++) {
+                    if (!used[t] && (token < 0 || q[t] > q[token])) {
+                        token = t;
+                    }
+                }
+            } else {
+                double rem = 0;
+                for (int t = 0; t < q.length; t++) {
+                    rem += used[t] ? 0 : q[t];
+                }
+                double u = random.nextDouble() * rem;
+                token = -1;
+                for (int t = 0; t < q.length; t++) {
+                    if (used[t]) {
+                        continue;
+                    }
+                    token = t;
+                    u -= q[t];
+                    if (u < 0) {
+                        break;
+                    }
+                }
+            }
+            used[token] = true;
+            b.addChild(0, token, 0);
+        }
+        return b.build();
+    }
+
+    static float[] randomDistribution(SplittableRandom r, int n, double sharpness) {
+        double[] e = new double[n];
+        double sum = 0;
+        for (int i = 0; i < n; i++) {
+            e[i] = Math.exp(sharpness * (r.nextDouble() * 2 - 1) * 2);
+            sum += e[i];
+        }
+        float[] p = new float[n];
+        for (int i = 0; i < n; i++) {
+            p[i] = (float) (e[i] / sum);
+        }
+        return p;
+    }
+
+    private static float[] logOf(float[] p) {
+        float[] l = new float[p.length];
+        for (int i = 0; i < p.length; i++) {
+            l[i] = (float) Math.log(p[i]);
+        }
+        return l;
+    }
+
+    private static float[] uniform(int n) {
+        float[] u = new float[n];
+        java.util.Arrays.fill(u, 1f / n);
+        return u;
+    }
+}

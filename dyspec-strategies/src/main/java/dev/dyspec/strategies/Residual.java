@@ -1,0 +1,83 @@
+package dev.dyspec.strategies;
+
+import java.util.Arrays;
+import java.util.random.RandomGenerator;
+
+/**
+ * A draft distribution with some tokens already drawn: the residual R = d with drawn tokens zeroed,
+ * renormalised. Kept as the original d plus the drawn set, so no vocabulary-sized copy is made per
+ * draw.
+ */
+final class Residual {
+
+    private final float[] distribution;
+    private int[] drawn = new int[0];
+    private double remaining = 1.0;
+
+    Residual(float[] distribution) {
+        this.distribution = distribution;
+        double sum = 0;
+        for (float p : distribution) {
+            sum += p;
+        }
+        this.remaining = sum;
+    }
+
+    /** Probability mass of d not yet drawn. */
+    double remaining() {
+        return remaining;
+    }
+
+    boolean exhausted() {
+        return remaining <= 1e-12 || drawn.length >= distribution.length;
+    }
+
+    /** d[y] in the original distribution. */
+    double original(int token) {
+        return distribution[token];
+    }
+
+    /** Samples y ~ R. */
+    int sample(RandomGenerator random) {
+        double u = random.nextDouble() * remaining;
+        double cdf = 0;
+        int last = -1;
+        for (int t = 0; t < distribution.length; t++) {
+            if (distribution[t] <= 0 || isDrawn(t)) {
+                continue;
+            }
+            cdf += distribution[t];
+            last = t;
+            if (u < cdf) {
+                return t;
+            }
+        }
+        return last; // rounding: the last token with mass
+    }
+
+    /** The most likely token not yet drawn (lowest id on ties), for deterministic drafting. */
+    int best() {
+        int best = -1;
+        for (int t = 0; t < distribution.length; t++) {
+            if (!isDrawn(t) && (best < 0 || distribution[t] > distribution[best])) {
+                best = t;
+            }
+        }
+        return best;
+    }
+
+    void markDrawn(int token) {
+        drawn = Arrays.copyOf(drawn, drawn.length + 1);
+        drawn[drawn.length - 1] = token;
+        remaining = Math.max(0, remaining - distribution[token]);
+    }
+
+    private boolean isDrawn(int token) {
+        for (int d : drawn) {
+            if (d == token) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
