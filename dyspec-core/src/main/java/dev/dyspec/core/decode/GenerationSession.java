@@ -40,8 +40,8 @@ public final class GenerationSession implements AutoCloseable {
         this.contextLimit = target.config().maxPositions();
         this.maxBudget = maxBudget;
         int[] prompt = request.promptTokens();
-        if (prompt.length >= contextLimit) {
-            throw new IllegalArgumentException("prompt of " + prompt.length + " tokens leaves no room to generate in the context of "
+        if (prompt.length > contextLimit) {
+            throw new IllegalArgumentException("prompt of " + prompt.length + " tokens is longer than the context of "
                     + contextLimit + " tokens");
         }
         int vocab = target.config().vocabSize();
@@ -136,8 +136,10 @@ public final class GenerationSession implements AutoCloseable {
                 break;
             }
             n++;
+            // The last token is never fed back, so a sequence may hold contextLimit + 1 tokens while
+            // every emitted token was predicted from a position inside the context.
             if (generated.length + n >= request.maxTokens()
-                    || request.promptTokens().length + generated.length + n >= contextLimit) {
+                    || request.promptTokens().length + generated.length + n >= contextLimit + 1) {
                 finishReason = FINISH_LENGTH;
                 break;
             }
