@@ -40,6 +40,14 @@ public final class CausalLm implements AutoCloseable {
     private final NDArray lmHead;       // (dim, vocab)
     private final NDArray rotateHalf;   // (head_size, head_size): x @ R = concat(-x2, x1)
 
+    // Slices reused every forward: building an NDIndex from a string parses it each time.
+    private final NDIndex qkColumns;
+    private final NDIndex vColumns;
+    private final NDIndex qHeads;
+    private final NDIndex kHeads;
+    private final NDIndex gateColumns;
+    private final NDIndex upColumns;
+
     /**
      * @param rotaryPositions positions the rotary table covers: the context limit plus the largest tree
      */
@@ -72,6 +80,13 @@ public final class CausalLm implements AutoCloseable {
         WeightTensor head = config.tiedEmbeddings() ? w.get(LlamaTensorNames.EMBED) : w.get(LlamaTensorNames.LM_HEAD);
         lmHead = uploadInOut(d, head);
         rotateHalf = upload(rotateHalfMatrix(config.headSize()), config.headSize(), config.headSize());
+        int qkWidth = (config.numHeads() + config.numKvHeads()) * config.headSize();
+        qkColumns = new NDIndex().addAllDim().addSliceDim(0, qkWidth);
+        vColumns = new NDIndex().addAllDim().addSliceDim(qkWidth, qkWidth + config.kvDim());
+        qHeads = new NDIndex().addAllDim().addSliceDim(0, config.numHeads());
+        kHeads = new NDIndex().addAllDim().addSliceDim(config.numHeads(), config.numHeads() + config.numKvHeads());
+        gateColumns = new NDIndex().addAllDim().addSliceDim(0, config.intermediateSize());
+        upColumns = new NDIndex().addAllDim().addSliceDim(config.intermediateSize(), 2L * config.intermediateSize());
     }
 
     private static WeightTensor get(Map<String, WeightTensor> w, int layer, String suffix) {
@@ -160,7 +175,6 @@ public final class CausalLm implements AutoCloseable {
         int kvHeads = config.numKvHeads();
         int hd = config.headSize();
         int group = heads / kvHeads;
-        int hidden = config.intermediateSize();
         float[][] result = null;
         try (NDScope scope = new NDScope()) {
             scope.suppressNotUsedWarning();
@@ -175,11 +189,11 @@ public final class CausalLm implements AutoCloseable {
             for (int l = 0; l < config.numLayers(); l++) {
                 NDArray h = rmsNorm(x, attnNorm[l]);
                 NDArray qkv = h.matMul(wqkv[l]);                                                 // (n, (H + 2 KV) * hd)
-                NDArray qk = qkv.get(new NDIndex(":, :{}", (heads + kvHeads) * hd)).reshape(n, heads + kvHeads, hd);
+                NDArray qk = qkv.get(qkColumns).reshape(n, heads + kvHeads, hd);
                 qk = qk.mul(cos).add(qk.matMul(rotateHalf).mul(sin));
-                NDArray q = qk.get(new NDIndex(":, :{}", heads));                                 // (n, H, hd)
-                NDArray k = qk.get(new NDIndex(":, {}:", heads));                                 // (n, KV, hd)
-                NDArray v = qkv.get(new NDIndex(":, {}:", (heads + kvHeads) * hd)).reshape(n, kvHeads, hd);
+                NDArray q = qk.get(qHeads);                                                       // (n, H, hd)
+                NDArray k = qk.get(kHeads);                                                       // (n, KV, hd)
+                NDArray v = qkv.get(vColumns).reshape(n, kvHeads, hd);
                 cache.write(l, k.transpose(1, 0, 2), v.transpose(1, 0, 2));
                 NDArray keys = cache.keys(l, length);                                             // (KV, L, hd)
                 NDArray values = cache.values(l, length);
@@ -190,8 +204,8 @@ public final class CausalLm implements AutoCloseable {
                 x = x.add(attn.matMul(wo[l]));
                 h = rmsNorm(x, ffnNorm[l]);
                 NDArray gateUp = h.matMul(wGateUp[l]);                                           // (n, 2 * hidden)
-                NDArray gate = gateUp.get(new NDIndex(":, :{}", hidden));
-                NDArray up = gateUp.get(new NDIndex(":, {}:", hidden));
+                NDArray gate = gateUp.get(gateColumns);
+                NDArray up = gateUp.get(upColumns);
                 x = x.add(Activation.sigmoid(gate).mul(gate).mul(up).matMul(wDown[l]));
             }
             if (wantLogits) {

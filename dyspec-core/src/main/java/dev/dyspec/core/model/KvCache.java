@@ -61,17 +61,17 @@ public final class KvCache implements AutoCloseable {
     void write(int layer, NDArray k, NDArray v) {
         int start = length();
         int n = (int) k.getShape().get(1);
-        NDIndex at = new NDIndex(":, {}:{}", start, start + n);
+        NDIndex at = new NDIndex().addAllDim().addSliceDim(start, start + n);
         keys[layer].set(at, k);
         values[layer].set(at, v);
     }
 
     NDArray keys(int layer, int length) {
-        return keys[layer].get(new NDIndex(":, 0:{}", length));
+        return keys[layer].get(new NDIndex().addAllDim().addSliceDim(0, length));
     }
 
     NDArray values(int layer, int length) {
-        return values[layer].get(new NDIndex(":, 0:{}", length));
+        return values[layer].get(new NDIndex().addAllDim().addSliceDim(0, length));
     }
 
     /** Marks n entries written by the last forward as scratch. */

@@ -1,0 +1,55 @@
+package dev.dyspec.app;
+
+import dev.dyspec.app.cli.BenchForwardCommand;
+import dev.dyspec.app.cli.CliException;
+import dev.dyspec.app.cli.GenerateCommand;
+import dev.dyspec.core.checkpoint.CheckpointException;
+import java.io.PrintStream;
+import java.util.Arrays;
+
+/** The {@code ./dyspec} entry point: {@code serve} starts the service, the other commands run and exit. */
+public final class DyspecMain {
+
+    private static final String USAGE = """
+            usage: dyspec <command> [options]
+              serve           run the OpenAI-compatible service (--target PATH --draft PATH --port N)
+              generate        decode from a prompt (--target PATH [--draft PATH --strategy NAME] [--prompt TEXT] ...)
+              bench-forward   print the forward cost curve (--model PATH | --synthetic DIMxLAYERS ...)
+            Strategies: target-only, chain, fixed-tree, dyspec, dyspec-threshold.
+            """;
+
+    private DyspecMain() {
+    }
+
+    public static void main(String[] args) {
+        if (args.length > 0 && args[0].equals("serve")) {
+            DyspecApplication.run(Arrays.copyOfRange(args, 1, args.length));
+            return;
+        }
+        if (System.getProperty("logback.configurationFile") == null) {
+            System.setProperty("logback.configurationFile", "cli-logback.xml");
+        }
+        System.exit(run(args, System.out, System.err));
+    }
+
+    /** Runs a non-server command; returns the exit code. */
+    public static int run(String[] args, PrintStream out, PrintStream err) {
+        if (args.length == 0 || args[0].equals("--help") || args[0].equals("help")) {
+            out.print(USAGE);
+            return args.length == 0 ? 2 : 0;
+        }
+        try {
+            return switch (args[0]) {
+                case "generate" -> new GenerateCommand(out, err).run(args);
+                case "bench-forward" -> new BenchForwardCommand(out).run(args);
+                default -> throw new CliException("unknown command '" + args[0] + "'\n" + USAGE);
+            };
+        } catch (CliException | CheckpointException | IllegalArgumentException e) {
+            err.println("error: " + e.getMessage());
+            return 2;
+        } catch (RuntimeException e) {
+            err.println("error: " + e);
+            return 1;
+        }
+    }
+}
