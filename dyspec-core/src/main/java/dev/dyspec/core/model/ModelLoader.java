@@ -82,6 +82,18 @@ public final class ModelLoader {
         }
     }
 
+    /** A special token as tokenizer_config.json writes it: a string or {"content": ...}. */
+    private static String tokenText(JsonObject j, String field, String fallback) {
+        if (!j.has(field) || j.get(field).isJsonNull()) {
+            return fallback;
+        }
+        var e = j.get(field);
+        if (e.isJsonPrimitive()) {
+            return e.getAsString();
+        }
+        return e.isJsonObject() && e.getAsJsonObject().has("content") ? e.getAsJsonObject().get("content").getAsString() : fallback;
+    }
+
     private static Path findLlama2cTokenizer(Path bin) {
         Path dir = bin.toAbsolutePath().getParent();
         try (Stream<Path> files = Files.list(dir)) {
@@ -106,10 +118,9 @@ public final class ModelLoader {
         }
         try {
             JsonObject j = JsonParser.parseString(Files.readString(tokenizerConfig)).getAsJsonObject();
-            if (j.has("chat_template") && j.get("chat_template").isJsonPrimitive()) {
-                return new PromptTemplate(j.get("chat_template").getAsString());
-            }
-            return PromptTemplate.none();
+            String template = j.has("chat_template") && j.get("chat_template").isJsonPrimitive()
+                    ? j.get("chat_template").getAsString() : null;
+            return new PromptTemplate(template, tokenText(j, "bos_token", "<s>"), tokenText(j, "eos_token", "</s>"));
         } catch (IOException | RuntimeException e) {
             throw new CheckpointException(tokenizerConfig, "cannot read: " + e.getMessage(), e);
         }

@@ -1,0 +1,9 @@
+package dev.dyspec.app.api;
+
+/**
+ * The request's {@code "dyspec"} extension object.
+ *
+ * @param treeShape e.g. "4,2,2,1,1" (a JSON array of integers is accepted too)
+ */
+public record DyspecOptions(String strategy, Integer budget, Double threshold, Object treeShape) {
+}

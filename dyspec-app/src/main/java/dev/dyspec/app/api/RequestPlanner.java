@@ -1,0 +1,179 @@
+package dev.dyspec.app.api;
+
+import dev.dyspec.api.SamplingParams;
+import dev.dyspec.api.StrategyOptions;
+import dev.dyspec.api.TreeStrategy;
+import dev.dyspec.app.config.DyspecProperties;
+import dev.dyspec.app.engine.ModelService;
+import dev.dyspec.app.engine.PlannedGeneration;
+import dev.dyspec.app.engine.StrategyRegistry;
+import dev.dyspec.app.experiment.ArmAssignment;
+import dev.dyspec.app.experiment.ExperimentService;
+import dev.dyspec.core.decode.GenerationRequest;
+import dev.dyspec.core.decode.SpeculativeDecoder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Component;
+
+/**
+ * Validates a request's fields and chooses its strategy: the request's own {@code dyspec.strategy},
+ * else an experiment arm, else the configured default. Every mistake becomes a 4xx {@link ApiException}
+ * naming the parameter.
+ */
+@Component
+public class RequestPlanner {
+
+    static final int DEFAULT_MAX_TOKENS = 256;
+
+    private final DyspecProperties properties;
+    private final ModelService models;
+    private final StrategyRegistry strategies;
+    private final ExperimentService experiments;
+
+    public RequestPlanner(DyspecProperties properties, ModelService models, StrategyRegistry strategies,
+                          ExperimentService experiments) {
+        this.properties = properties;
+        this.models = models;
+        this.strategies = strategies;
+        this.experiments = experiments;
+    }
+
+    public PlannedGeneration plan(GenerationParameters p, int[] promptTokens, String headerUser) {
+        SpeculativeDecoder decoder = models.engine().decoder();
+        checkModel(p.model());
+        if (p.n() != null && p.n() != 1) {
+            throw ApiException.invalid("n", "n > 1 is not supported: dyspec returns one choice per request");
+        }
+        int maxTokens = p.maxTokens() == null ? Math.min(DEFAULT_MAX_TOKENS, properties.limits().maxTokens()) : p.maxTokens();
+        if (maxTokens <= 0 || maxTokens > properties.limits().maxTokens()) {
+            throw ApiException.invalid("max_tokens", "max_tokens must be between 1 and " + properties.limits().maxTokens()
+                    + ", got " + maxTokens);
+        }
+        double temperature = p.temperature() == null ? 1.0 : p.temperature();
+        if (!(temperature >= 0 && temperature <= SamplingParams.MAX_TEMPERATURE)) {
+            throw ApiException.invalid("temperature", "temperature must be in [0, 2], got " + temperature);
+        }
+        double topP = p.topP() == null ? 1.0 : p.topP();
+        if (!(topP > 0 && topP <= 1)) {
+            throw ApiException.invalid("top_p", "top_p must be in (0, 1], got " + topP);
+        }
+        long seed = p.seed() == null ? ThreadLocalRandom.current().nextLong() : p.seed();
+        List<String> stops = stopStrings(p.stop());
+        int context = decoder.target().config().maxPositions();
+        int promptLimit = Math.min(context, properties.limits().maxPromptTokens());
+        if (promptTokens.length > promptLimit) {
+            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_request_error", "prompt", "context_length_exceeded",
+                    "the prompt is " + promptTokens.length + " tokens; this model accepts at most " + promptLimit);
+        }
+
+        String user = p.user() != null && !p.user().isEmpty() ? p.user() : headerUser;
+        DyspecOptions ext = p.dyspec();
+        String experiment = null;
+        String arm = null;
+        String strategyName;
+        StrategyOptions options = defaultOptions();
+        if (ext != null && ext.strategy() != null) {
+            strategyName = ext.strategy();
+        } else {
+            Optional<ArmAssignment> assigned = experiments.assign(user);
+            if (assigned.isPresent()) {
+                DyspecProperties.Arm a = assigned.get().arm();
+                experiment = assigned.get().experimentId();
+                arm = a.name();
+                strategyName = a.strategy();
+                options = apply(options, a.budget(), a.threshold(), a.treeShape(), "arm " + a.name());
+            } else {
+                strategyName = properties.defaultStrategy();
+            }
+        }
+        TreeStrategy strategy;
+        try {
+            strategy = strategies.get(strategyName);
+        } catch (IllegalArgumentException e) {
+            throw ApiException.invalid("dyspec.strategy", e.getMessage());
+        }
+        if (ext != null) {
+            options = apply(options, ext.budget(), ext.threshold(), ext.treeShape(), "dyspec");
+        }
+        if (strategy.usesDraft() && decoder.draft().isEmpty()) {
+            throw ApiException.invalid("dyspec.strategy", "strategy '" + strategy.name()
+                    + "' needs a draft model and this server has none; use target-only");
+        }
+        try {
+            strategy.validate(options, decoder.maxBudget());
+        } catch (IllegalArgumentException e) {
+            throw ApiException.invalid("dyspec", e.getMessage());
+        }
+        GenerationRequest request = new GenerationRequest(promptTokens, maxTokens, new SamplingParams(temperature, topP, seed),
+                strategy, options, stops);
+        return new PlannedGeneration(request, models.modelName(), experiment, arm);
+    }
+
+    private StrategyOptions defaultOptions() {
+        DyspecProperties.StrategyDefaults d = properties.strategyDefaults();
+        return StrategyOptions.defaults().withBudget(d.budget()).withThreshold(d.threshold())
+                .withTreeShape(StrategyOptions.parseTreeShape(d.treeShape()));
+    }
+
+    private static StrategyOptions apply(StrategyOptions options, Integer budget, Double threshold, Object treeShape,
+                                         String where) {
+        StrategyOptions o = options;
+        if (budget != null) {
+            o = o.withBudget(budget);
+        }
+        if (threshold != null) {
+            o = o.withThreshold(threshold);
+        }
+        if (treeShape != null) {
+            try {
+                o = o.withTreeShape(StrategyOptions.parseTreeShape(treeShapeText(treeShape)));
+            } catch (IllegalArgumentException e) {
+                throw ApiException.invalid("dyspec.treeShape", e.getMessage());
+            }
+        }
+        return o;
+    }
+
+    private static String treeShapeText(Object shape) {
+        if (shape instanceof List<?> list) {
+            return String.join(",", list.stream().map(String::valueOf).toList());
+        }
+        return String.valueOf(shape);
+    }
+
+    private void checkModel(String model) {
+        if (model != null && !model.isEmpty() && !model.equals(models.modelName())) {
+            throw new ApiException(HttpStatus.NOT_FOUND, "invalid_request_error", "model", "model_not_found",
+                    "the model '" + model + "' does not exist; this server serves '" + models.modelName() + "'");
+        }
+    }
+
+    static List<String> stopStrings(Object stop) {
+        if (stop == null) {
+            return List.of();
+        }
+        List<String> out = new ArrayList<>();
+        if (stop instanceof String s) {
+            out.add(s);
+        } else if (stop instanceof List<?> list) {
+            for (Object o : list) {
+                if (!(o instanceof String s)) {
+                    throw ApiException.invalid("stop", "stop must be a string or an array of up to 4 strings");
+                }
+                out.add(s);
+            }
+        } else {
+            throw ApiException.invalid("stop", "stop must be a string or an array of up to 4 strings");
+        }
+        if (out.size() > 4) {
+            throw ApiException.invalid("stop", "at most 4 stop strings are allowed, got " + out.size());
+        }
+        if (out.stream().anyMatch(String::isEmpty)) {
+            throw ApiException.invalid("stop", "stop strings must not be empty");
+        }
+        return out;
+    }
+}

@@ -1,0 +1,7 @@
+package dev.dyspec.app.api;
+
+import com.fasterxml.jackson.annotation.JsonProperty;
+
+/** OpenAI's {@code stream_options}. */
+public record StreamOptions(@JsonProperty("include_usage") Boolean includeUsage) {
+}

@@ -1,0 +1,73 @@
+package dev.dyspec.app.config;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.DecimalMax;
+import jakarta.validation.constraints.DecimalMin;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import java.time.Duration;
+import java.util.List;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+import org.springframework.validation.annotation.Validated;
+
+/**
+ * Everything the service reads from configuration under {@code dyspec.*} (properties, YAML or
+ * environment variables such as {@code DYSPEC_MODELS_TARGET}).
+ */
+@Validated
+@ConfigurationProperties("dyspec")
+public record DyspecProperties(
+        @Valid @NotNull @DefaultValue Models models,
+        @NotBlank @DefaultValue("dyspec") String defaultStrategy,
+        @Min(1) @Max(512) @DefaultValue("64") int maxBudget,
+        @Valid @NotNull @DefaultValue StrategyDefaults strategyDefaults,
+        @Valid @NotNull @DefaultValue Limits limits,
+        @Valid @NotNull @DefaultValue Security security,
+        @Valid @DefaultValue List<Experiment> experiments) {
+
+    /**
+     * @param target Hugging Face directory or llama2.c .bin of the target; empty means the shipped default
+     * @param draft the draft model; empty means the shipped default when the target is the default, else none
+     * @param name the model id clients send; defaults to the target's directory name
+     */
+    public record Models(@DefaultValue("") String target, @DefaultValue("") String draft,
+                         @DefaultValue("cpu") String device, @DefaultValue("") String name) {
+    }
+
+    public record StrategyDefaults(@Min(1) @DefaultValue("16") int budget,
+                                   @DecimalMin(value = "0", inclusive = false) @DecimalMax(value = "1", inclusive = false)
+                                   @DefaultValue("0.05") double threshold,
+                                   @DefaultValue("4,2,2,1,1") String treeShape) {
+    }
+
+    /**
+     * @param maxConcurrent generations stepped in turn on the engine thread
+     * @param maxQueued requests waiting beyond those before 429
+     * @param maxTokens largest max_tokens a request may ask for
+     * @param maxPromptTokens largest prompt, in tokens (also bounded by the model's context)
+     * @param shutdownDrain how long shutdown waits for running streams
+     */
+    public record Limits(@Min(1) @DefaultValue("4") int maxConcurrent,
+                         @Min(0) @DefaultValue("16") int maxQueued,
+                         @Min(1) @DefaultValue("2048") int maxTokens,
+                         @Min(1) @DefaultValue("4096") int maxPromptTokens,
+                         @NotNull @DefaultValue("30s") Duration shutdownDrain) {
+    }
+
+    /** @param apiKeys when non-empty, every /v1 call needs {@code Authorization: Bearer <one of them>} */
+    public record Security(@DefaultValue List<String> apiKeys) {
+    }
+
+    /** An A/B experiment: requests without an explicit strategy are split over its arms by weight. */
+    public record Experiment(@NotBlank String id, @DefaultValue("true") boolean enabled, @Valid List<Arm> arms) {
+    }
+
+    /** One arm: a strategy with its parameters and a relative weight. */
+    public record Arm(@NotBlank String name, @NotBlank String strategy,
+                      @DecimalMin(value = "0", inclusive = false) @DefaultValue("1") double weight,
+                      Integer budget, Double threshold, String treeShape) {
+    }
+}

@@ -1,0 +1,40 @@
+package dev.dyspec.app.config;
+
+import dev.dyspec.api.TreeStrategy;
+import dev.dyspec.strategies.ChainStrategy;
+import dev.dyspec.strategies.DySpecStrategy;
+import dev.dyspec.strategies.DySpecThresholdStrategy;
+import dev.dyspec.strategies.FixedTreeStrategy;
+import dev.dyspec.strategies.TargetOnlyStrategy;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+/** The built-in strategies as beans; a user's own {@link TreeStrategy} bean joins them by its name. */
+@Configuration(proxyBeanMethods = false)
+public class StrategyConfiguration {
+
+    @Bean
+    TreeStrategy targetOnlyStrategy() {
+        return new TargetOnlyStrategy();
+    }
+
+    @Bean
+    TreeStrategy chainStrategy() {
+        return new ChainStrategy();
+    }
+
+    @Bean
+    TreeStrategy fixedTreeStrategy() {
+        return new FixedTreeStrategy();
+    }
+
+    @Bean
+    TreeStrategy dyspecStrategy() {
+        return new DySpecStrategy();
+    }
+
+    @Bean
+    TreeStrategy dyspecThresholdStrategy() {
+        return new DySpecThresholdStrategy();
+    }
+}

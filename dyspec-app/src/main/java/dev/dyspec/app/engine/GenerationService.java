@@ -1,0 +1,103 @@
+package dev.dyspec.app.engine;
+
+import dev.dyspec.app.experiment.ExperimentService;
+import dev.dyspec.core.decode.GenerationSession;
+import dev.dyspec.core.decode.StepResult;
+import dev.dyspec.core.engine.GenerationListener;
+import dev.dyspec.core.engine.InferenceEngine;
+import org.springframework.stereotype.Service;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Sinks;
+
+/**
+ * Hands planned generations to the shared engine and turns their progress into a Flux. The engine
+ * thread emits; the event loop only subscribes, so no model work runs on it. A subscriber that
+ * cancels (a client that disconnects) cancels the generation, which stops within one step.
+ */
+@Service
+public class GenerationService {
+
+    private final ModelService models;
+    private final GenerationMetrics metrics;
+    private final ExperimentService experiments;
+
+    public GenerationService(ModelService models, GenerationMetrics metrics, ExperimentService experiments) {
+        this.models = models;
+        this.metrics = metrics;
+        this.experiments = experiments;
+    }
+
+    /**
+     * Queues the generation now (so a full queue fails the request before any response is written)
+     * and returns its events: steps, then one {@link GenerationEvent.Finished}.
+     */
+    public Flux<GenerationEvent> submit(PlannedGeneration plan) {
+        InferenceEngine engine = models.engine();
+        Sinks.Many<GenerationEvent> sink = Sinks.many().unicast().onBackpressureBuffer();
+        long submitted = System.nanoTime();
+        InferenceEngine.Ticket ticket;
+        try {
+            ticket = engine.submit(plan.request(), new Listener(plan, sink, submitted));
+        } catch (RuntimeException e) {
+            metrics.request(plan.tags(), "rejected");
+            throw e;
+        }
+        return sink.asFlux().doOnCancel(() -> {
+            ticket.cancel();
+            metrics.request(plan.tags(), "cancelled");
+        });
+    }
+
+    private final class Listener implements GenerationListener {
+        private final PlannedGeneration plan;
+        private final Sinks.Many<GenerationEvent> sink;
+        private final long submitted;
+        private long lastStep;
+        private long firstTokenNanos = -1;
+
+        Listener(PlannedGeneration plan, Sinks.Many<GenerationEvent> sink, long submitted) {
+            this.plan = plan;
+            this.sink = sink;
+            this.submitted = submitted;
+        }
+
+        @Override
+        public void onStart(GenerationSession session) {
+            lastStep = System.nanoTime();
+        }
+
+        @Override
+        public void onStep(StepResult step) {
+            long now = System.nanoTime();
+            metrics.step(plan.tags(), step.tokens().length, now - lastStep);
+            lastStep = now;
+            if (firstTokenNanos < 0 && step.tokens().length > 0) {
+                firstTokenNanos = now - submitted;
+                metrics.firstToken(plan.tags(), firstTokenNanos);
+            }
+            sink.tryEmitNext(new GenerationEvent.Step(step));
+        }
+
+        @Override
+        public void onComplete(GenerationSession session) {
+            var stats = session.stats();
+            double seconds = (System.nanoTime() - submitted) / 1e9;
+            metrics.finished(plan.tags(), session.promptTokens(), stats);
+            metrics.request(plan.tags(), "completed");
+            if (plan.experiment() != null) {
+                experiments.record(plan.experiment(), plan.arm(), stats.emittedTokens(), stats.meanAcceptanceLength(),
+                        seconds > 0 ? stats.emittedTokens() / seconds : 0,
+                        (firstTokenNanos < 0 ? System.nanoTime() - submitted : firstTokenNanos) / 1e6);
+            }
+            sink.tryEmitNext(new GenerationEvent.Finished(session.text(), session.promptTokens(),
+                    session.generatedTokens().length, session.finishReason(), stats));
+            sink.tryEmitComplete();
+        }
+
+        @Override
+        public void onError(Throwable error) {
+            metrics.request(plan.tags(), "failed");
+            sink.tryEmitError(error);
+        }
+    }
+}

@@ -1,0 +1,120 @@
+package dev.dyspec.app.engine;
+
+import dev.dyspec.app.cli.ModelPaths;
+import dev.dyspec.app.config.DyspecProperties;
+import dev.dyspec.core.decode.SpeculativeDecoder;
+import dev.dyspec.core.engine.InferenceEngine;
+import dev.dyspec.core.model.DeviceSelector;
+import dev.dyspec.core.model.LanguageModel;
+import dev.dyspec.core.model.ModelLoader;
+import java.nio.file.Path;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.boot.availability.AvailabilityChangeEvent;
+import org.springframework.boot.availability.ReadinessState;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Service;
+
+/**
+ * Loads the model pair once, off the startup thread, and owns the shared {@link InferenceEngine}.
+ * Readiness stays DOWN until the models are loaded; a model that fails to load keeps it DOWN with
+ * the reason. Shutdown drains running streams before the engine stops.
+ */
+@Service
+public class ModelService implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(ModelService.class);
+
+    public enum State { LOADING, READY, FAILED }
+
+    private final DyspecProperties properties;
+    private final ApplicationEventPublisher events;
+    private volatile State state = State.LOADING;
+    private volatile String failure;
+    private volatile InferenceEngine engine;
+    private volatile String modelName;
+    private volatile boolean running;
+
+    public ModelService(DyspecProperties properties, ApplicationEventPublisher events) {
+        this.properties = properties;
+        this.events = events;
+    }
+
+    @Override
+    public void start() {
+        running = true;
+        AvailabilityChangeEvent.publish(events, this, ReadinessState.REFUSING_TRAFFIC);
+        Thread loader = new Thread(this::load, "dyspec-model-loader");
+        loader.setDaemon(true);
+        loader.start();
+    }
+
+    private void load() {
+        try {
+            DyspecProperties.Models m = properties.models();
+            boolean defaultTarget = m.target().isBlank();
+            Path target = defaultTarget ? ModelPaths.defaultTarget() : Path.of(m.target());
+            Path draft = !m.draft().isBlank() ? Path.of(m.draft()) : (defaultTarget ? ModelPaths.defaultDraft() : null);
+            ModelLoader loader = new ModelLoader(DeviceSelector.select(m.device()), properties.maxBudget() + 2);
+            long start = System.nanoTime();
+            LanguageModel targetModel = loader.load(target);
+            LanguageModel draftModel = draft != null ? loader.load(draft) : null;
+            SpeculativeDecoder decoder = new SpeculativeDecoder(targetModel, draftModel, properties.maxBudget());
+            modelName = m.name().isBlank() ? targetModel.name() : m.name();
+            engine = new InferenceEngine(decoder, new InferenceEngine.Limits(properties.limits().maxConcurrent(),
+                    properties.limits().maxQueued()));
+            state = State.READY;
+            log.info("loaded target {} and draft {} in {} ms", target, draft, (System.nanoTime() - start) / 1_000_000);
+            AvailabilityChangeEvent.publish(events, this, ReadinessState.ACCEPTING_TRAFFIC);
+        } catch (RuntimeException | Error e) {
+            failure = e.getMessage() == null ? e.toString() : e.getMessage();
+            state = State.FAILED;
+            log.error("model loading failed: {}", failure);
+        }
+    }
+
+    public State state() {
+        return state;
+    }
+
+    public Optional<String> failure() {
+        return Optional.ofNullable(failure);
+    }
+
+    /** The engine, or an exception answered with 503 while models are not loaded. */
+    public InferenceEngine engine() {
+        InferenceEngine e = engine;
+        if (e == null) {
+            throw new ModelsUnavailableException(state == State.FAILED
+                    ? "models failed to load: " + failure : "models are still loading");
+        }
+        return e;
+    }
+
+    public String modelName() {
+        return modelName;
+    }
+
+    @Override
+    public void stop() {
+        running = false;
+        InferenceEngine e = engine;
+        if (e != null) {
+            e.shutdown(properties.limits().shutdownDrain());
+            e.decoder().close();
+        }
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    /** Stop late (after the web server stops accepting) so running streams can drain. */
+    @Override
+    public int getPhase() {
+        return SmartLifecycle.DEFAULT_PHASE - 2048;
+    }
+}

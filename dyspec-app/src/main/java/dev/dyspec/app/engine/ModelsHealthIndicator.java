@@ -1,0 +1,27 @@
+package dev.dyspec.app.engine;
+
+import org.springframework.boot.health.contributor.Health;
+import org.springframework.boot.health.contributor.HealthIndicator;
+import org.springframework.stereotype.Component;
+
+/** {@code models} health: UP once loaded, DOWN while loading or with the reason loading failed. */
+@Component("models")
+public class ModelsHealthIndicator implements HealthIndicator {
+
+    private final ModelService models;
+
+    public ModelsHealthIndicator(ModelService models) {
+        this.models = models;
+    }
+
+    @Override
+    public Health health() {
+        return switch (models.state()) {
+            case READY -> Health.up().withDetail("model", models.modelName())
+                    .withDetail("queueDepth", models.engine().queueDepth())
+                    .withDetail("activeGenerations", models.engine().activeGenerations()).build();
+            case LOADING -> Health.down().withDetail("reason", "models are loading").build();
+            case FAILED -> Health.down().withDetail("reason", models.failure().orElse("unknown")).build();
+        };
+    }
+}
