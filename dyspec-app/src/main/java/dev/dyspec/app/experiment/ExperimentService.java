@@ -97,14 +97,8 @@ public class ExperimentService {
             a.put("requests", s.requests());
             a.put("generatedTokens", s.generatedTokens());
             a.put("meanTau", finite(Statistics.mean(s.tau())));
-            a.put("tokensPerSecond", Map.of(
-                    "mean", finite(Statistics.mean(s.tokensPerSecond())),
-                    "p50", finite(Statistics.quantile(s.tokensPerSecond(), 0.5)),
-                    "p95", finite(Statistics.quantile(s.tokensPerSecond(), 0.95))));
-            a.put("timeToFirstTokenMs", Map.of(
-                    "mean", finite(Statistics.mean(s.timeToFirstTokenMs())),
-                    "p50", finite(Statistics.quantile(s.timeToFirstTokenMs(), 0.5)),
-                    "p95", finite(Statistics.quantile(s.timeToFirstTokenMs(), 0.95))));
+            a.put("tokensPerSecond", summary(s.tokensPerSecond()));
+            a.put("timeToFirstTokenMs", summary(s.timeToFirstTokenMs()));
             armReports.add(a);
         }
         report.put("arms", armReports);
@@ -122,7 +116,7 @@ public class ExperimentService {
                 c.put("control", names.get(0));
                 c.put("treatment", names.get(i));
                 c.put("difference", finite(w[0]));
-                c.put("ci95", List.of(finite(w[1]), finite(w[2])));
+                c.put("ci95", java.util.Arrays.asList(finite(w[1]), finite(w[2])));
                 c.put("pValue", finite(w[3]));
                 c.put("test", "Welch two-sample t-test");
                 c.put("significant", !Double.isNaN(w[3]) && w[3] < 0.05);
@@ -131,6 +125,14 @@ public class ExperimentService {
         }
         report.put("comparisons", comparisons);
         return Optional.of(report);
+    }
+
+    private static Map<String, Object> summary(List<Double> xs) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("mean", finite(Statistics.mean(xs)));
+        m.put("p50", finite(Statistics.quantile(xs, 0.5)));
+        m.put("p95", finite(Statistics.quantile(xs, 0.95)));
+        return m;
     }
 
     private static Object finite(double v) {

@@ -1,0 +1,124 @@
+package dev.dyspec.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.dyspec.app.engine.ModelService;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.core.ParameterizedTypeReference;
+import org.springframework.http.MediaType;
+import org.springframework.http.codec.ServerSentEvent;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"dyspec.limits.max-concurrent=2", "dyspec.limits.max-queued=0", "dyspec.limits.max-tokens=100000"})
+class AdmissionAndCancellationTest {
+
+    @DynamicPropertySource
+    static void models(DynamicPropertyRegistry registry) {
+        SharedPair.register(registry);
+    }
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    ModelService models;
+
+    private WebClient client;
+
+    @BeforeEach
+    void setUp() throws InterruptedException {
+        SharedPair.awaitLoaded(models);
+        client = WebClient.create("http://localhost:" + port);
+    }
+
+    private Flux<ServerSentEvent<String>> longStream() {
+        // A wide DySpec tree with one draft forward per node makes each step slow, so the generation
+        // holds its slot for seconds.
+        return client.post().uri("/v1/completions").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"prompt\": \"Once\", \"max_tokens\": 100000, \"stream\": true, \"temperature\": 1,"
+                        + " \"dyspec\": {\"strategy\": \"dyspec\", \"budget\": 64}}")
+                .retrieve().bodyToFlux(new ParameterizedTypeReference<ServerSentEvent<String>>() { });
+    }
+
+    private int status(String body) {
+        return client.post().uri("/v1/completions").contentType(MediaType.APPLICATION_JSON).bodyValue(body)
+                .exchangeToMono(r -> Mono.just(r.statusCode().value())).block(Duration.ofSeconds(60));
+    }
+
+    @Test
+    void fullQueueAnswers429AndACancelledStreamFreesItsSlot() throws InterruptedException {
+        List<Disposable> streams = new ArrayList<>();
+        List<Integer> received = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            streams.add(longStream().subscribe(e -> {
+                synchronized (received) {
+                    received.add(1);
+                }
+            }));
+        }
+        awaitActive(2);
+        String small = "{\"prompt\": \"Once\", \"max_tokens\": 2}";
+        var refused = client.post().uri("/v1/completions").contentType(MediaType.APPLICATION_JSON).bodyValue(small)
+                .exchangeToMono(r -> r.bodyToMono(String.class).map(b -> r.statusCode().value() + " "
+                        + r.headers().asHttpHeaders().getFirst("Retry-After") + " " + b))
+                .block(Duration.ofSeconds(30));
+        assertThat(refused).startsWith("429 1 ").contains("rate_limit_exceeded");
+
+        streams.get(0).dispose(); // the client goes away
+        awaitActive(1);
+        assertThat(status(small)).isEqualTo(200);
+        streams.get(1).dispose();
+        awaitActive(0);
+        synchronized (received) {
+            assertThat(received).isNotEmpty();
+        }
+    }
+
+    @Test
+    void concurrentStreamsAllFinishWithTheirOwnText() {
+        List<Mono<List<ServerSentEvent<String>>>> calls = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            String body = "{\"prompt\": \"Lily\", \"max_tokens\": 20, \"temperature\": 0, \"stream\": true,"
+                    + " \"dyspec\": {\"strategy\": \"" + (i == 0 ? "dyspec" : "chain") + "\"}}";
+            calls.add(client.post().uri("/v1/completions").contentType(MediaType.APPLICATION_JSON).bodyValue(body)
+                    .retrieve().bodyToFlux(new ParameterizedTypeReference<ServerSentEvent<String>>() { }).collectList());
+        }
+        List<List<ServerSentEvent<String>>> results = Flux.merge(calls).collectList().block(Duration.ofSeconds(60));
+        assertThat(results).hasSize(2);
+        List<String> texts = new ArrayList<>();
+        for (List<ServerSentEvent<String>> events : results) {
+            assertThat(events.get(events.size() - 1).data()).isEqualTo("[DONE]");
+            StringBuilder text = new StringBuilder();
+            for (ServerSentEvent<String> e : events.subList(0, events.size() - 1)) {
+                String d = e.data();
+                int at = d.indexOf("\"text\":\"");
+                if (at >= 0) {
+                    text.append(d, at + 8, d.indexOf("\",\"logprobs\"", at));
+                }
+            }
+            texts.add(text.toString());
+        }
+        assertThat(texts.get(0)).isEqualTo(texts.get(1)).isNotEmpty(); // greedy: both equal target-only
+    }
+
+    private void awaitActive(int n) throws InterruptedException {
+        long deadline = System.currentTimeMillis() + 30_000;
+        while (models.engine().activeGenerations() != n && System.currentTimeMillis() < deadline) {
+            Thread.sleep(20);
+        }
+        assertThat(models.engine().activeGenerations()).isEqualTo(n);
+    }
+}

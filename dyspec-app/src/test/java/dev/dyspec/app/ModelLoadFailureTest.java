@@ -1,0 +1,36 @@
+package dev.dyspec.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.dyspec.app.engine.ModelService;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+/** A model that fails to load keeps readiness DOWN with the reason; the API answers 503, never 500. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
+        properties = {"dyspec.models.target=/no/such/model", "dyspec.models.draft="})
+@AutoConfigureWebTestClient
+class ModelLoadFailureTest {
+
+    @Autowired
+    WebTestClient web;
+
+    @Autowired
+    ModelService models;
+
+    @Test
+    void readinessStaysDownWithTheReason() throws InterruptedException {
+        SharedPair.awaitLoaded(models);
+        assertThat(models.state()).isEqualTo(ModelService.State.FAILED);
+        web.get().uri("/actuator/health/readiness").exchange().expectStatus().isEqualTo(503)
+                .expectBody().jsonPath("$.components.models.details.reason")
+                .value(r -> assertThat((String) r).contains("/no/such/model", "not found"));
+        web.get().uri("/actuator/health/liveness").exchange().expectStatus().isOk();
+        web.post().uri("/v1/completions").header("Content-Type", "application/json").bodyValue("{\"prompt\": \"a\"}")
+                .exchange().expectStatus().isEqualTo(503)
+                .expectBody().jsonPath("$.error.code").isEqualTo("model_unavailable");
+    }
+}
