@@ -1,5 +1,6 @@
 package dev.dyspec.app;
 
+import dev.dyspec.app.cli.BenchCommand;
 import dev.dyspec.app.cli.BenchForwardCommand;
 import dev.dyspec.app.cli.CliException;
 import dev.dyspec.app.cli.GenerateCommand;
@@ -14,6 +15,7 @@ public final class DyspecMain {
             usage: dyspec <command> [options]
               serve           run the OpenAI-compatible service (--target PATH --draft PATH --port N)
               generate        decode from a prompt (--target PATH [--draft PATH --strategy NAME] [--prompt TEXT] ...)
+              bench           compare strategies over budgets and temperatures (--target PATH --draft PATH [--quick] ...)
               bench-forward   print the forward cost curve (--model PATH | --synthetic DIMxLAYERS ...)
             Strategies: target-only, chain, fixed-tree, dyspec, dyspec-threshold.
             """;
@@ -42,11 +44,15 @@ public final class DyspecMain {
             return switch (args[0]) {
                 case "generate" -> new GenerateCommand(out, err).run(args);
                 case "bench-forward" -> new BenchForwardCommand(out).run(args);
+                case "bench" -> new BenchCommand(out, err).run(args);
                 default -> throw new CliException("unknown command '" + args[0] + "'\n" + USAGE);
             };
         } catch (CliException | CheckpointException | IllegalArgumentException e) {
             err.println("error: " + e.getMessage());
             return 2;
+        } catch (java.io.IOException e) {
+            err.println("error: " + e.getMessage());
+            return 1;
         } catch (RuntimeException e) {
             err.println("error: " + e);
             return 1;

@@ -118,7 +118,11 @@ public final class GenerationSession implements AutoCloseable {
             delta += text.flush();
         }
         stats.step(tree, v, emitted.length, targetNanos, System.nanoTime() - start);
-        return new StepResult(emitted, delta, tree.draftedNodes(), v.acceptedCount(), finishReason);
+        double estimate = 0;
+        for (int n = 1; n < tree.size(); n++) {
+            estimate += tree.value(n);
+        }
+        return new StepResult(emitted, delta, tree.draftedNodes(), v.acceptedCount(), estimate, finishReason);
     }
 
     /** Appends the accepted tokens and the bonus token, stopping at a stop token or a length limit. */

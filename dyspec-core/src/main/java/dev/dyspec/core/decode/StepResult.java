@@ -7,9 +7,11 @@ package dev.dyspec.core.decode;
  * @param text the text those tokens added (may lag a token when a character is incomplete)
  * @param treeSize drafted nodes in this step's tree
  * @param accepted drafted tokens accepted this step
+ * @param estimatedAccepted the strategy's own estimate of the accepted length: the sum of its node values
  * @param finishReason null while running; "stop" or "length" once finished
  */
-public record StepResult(int[] tokens, String text, int treeSize, int accepted, String finishReason) {
+public record StepResult(int[] tokens, String text, int treeSize, int accepted, double estimatedAccepted,
+                         String finishReason) {
 
     public boolean finished() {
         return finishReason != null;

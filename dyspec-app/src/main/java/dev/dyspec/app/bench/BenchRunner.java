@@ -1,0 +1,168 @@
+package dev.dyspec.app.bench;
+
+import dev.dyspec.api.GenerationStats;
+import dev.dyspec.api.SamplingParams;
+import dev.dyspec.api.StrategyOptions;
+import dev.dyspec.api.TreeStrategy;
+import dev.dyspec.core.decode.GenerationRequest;
+import dev.dyspec.core.decode.GenerationSession;
+import dev.dyspec.core.decode.SpeculativeDecoder;
+import dev.dyspec.core.decode.StepResult;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.function.IntConsumer;
+
+/**
+ * Runs every (strategy, budget, temperature) cell over a prompt set. Cells are shuffled afresh in
+ * every repeat, so machine drift hits every cell alike, and each cell's speedup is computed against
+ * target-only's tokens/s from the same repeat.
+ */
+public final class BenchRunner {
+
+    /** What to run. */
+    public record Plan(List<TreeStrategy> strategies, List<Integer> budgets, List<Double> temperatures,
+                       List<BenchPrompt> prompts, int maxTokens, int repeats, long seed) {
+
+        public Plan {
+            if (strategies.stream().noneMatch(s -> !s.usesDraft())) {
+                throw new IllegalArgumentException("the strategies must include target-only: speedups are measured against it");
+            }
+            if (repeats < 1 || maxTokens < 1 || budgets.isEmpty() || temperatures.isEmpty() || prompts.isEmpty()) {
+                throw new IllegalArgumentException("repeats, max tokens, budgets, temperatures and prompts must be non-empty/positive");
+            }
+        }
+    }
+
+    private BenchRunner() {
+    }
+
+    /** Cells in plan order; target-only gets one cell per temperature (budget 0). */
+    static List<BenchCell> cells(Plan plan) {
+        List<BenchCell> cells = new ArrayList<>();
+        for (double t : plan.temperatures()) {
+            for (TreeStrategy s : plan.strategies()) {
+                if (!s.usesDraft()) {
+                    cells.add(new BenchCell(s.name(), 0, t));
+                } else {
+                    for (int b : plan.budgets()) {
+                        cells.add(new BenchCell(s.name(), b, t));
+                    }
+                }
+            }
+        }
+        return cells;
+    }
+
+    /** The order cells run in, per repeat: a seeded shuffle. */
+    static List<List<BenchCell>> schedule(List<BenchCell> cells, int repeats, long seed) {
+        List<List<BenchCell>> order = new ArrayList<>();
+        for (int r = 0; r < repeats; r++) {
+            List<BenchCell> round = new ArrayList<>(cells);
+            Collections.shuffle(round, new Random(seed + 7919L * r));
+            order.add(round);
+        }
+        return order;
+    }
+
+    /** Runs the plan; {@code progress} receives the number of generations done. */
+    public static List<CellSummary> run(SpeculativeDecoder decoder, Plan plan, IntConsumer progress) {
+        Map<String, TreeStrategy> byName = new LinkedHashMap<>();
+        plan.strategies().forEach(s -> byName.put(s.name(), s));
+        List<BenchCell> cells = cells(plan);
+        List<int[]> prompts = plan.prompts().stream().map(p -> decoder.encodePrompt(p.prompt())).toList();
+        int done = 0;
+        for (List<BenchCell> round : schedule(cells, plan.repeats(), plan.seed())) {
+            for (BenchCell cell : round) {
+                long tokens = 0;
+                long nanos = 0;
+                for (int p = 0; p < prompts.size(); p++) {
+                    long seed = plan.seed() + 1000L * cell.repeatTokens.size() + p;
+                    long start = System.nanoTime();
+                    GenerationStats stats = runOne(decoder, byName.get(cell.strategy), cell, prompts.get(p), plan, seed);
+                    nanos += System.nanoTime() - start;
+                    tokens += stats.emittedTokens();
+                    progress.accept(++done);
+                }
+                cell.repeatTokens.add(tokens);
+                cell.repeatNanos.add(nanos);
+            }
+        }
+        return summarise(cells);
+    }
+
+    private static GenerationStats runOne(SpeculativeDecoder decoder, TreeStrategy strategy, BenchCell cell, int[] prompt,
+                                          Plan plan, long seed) {
+        StrategyOptions options = StrategyOptions.defaults().withBudget(Math.max(1, cell.budget));
+        GenerationRequest request = new GenerationRequest(prompt, plan.maxTokens(),
+                new SamplingParams(cell.temperature, 1.0, seed), strategy, options, List.of());
+        try (GenerationSession session = decoder.start(request)) {
+            while (!session.finished()) {
+                StepResult step = session.step();
+                if (strategy.usesDraft()) {
+                    cell.calibration.add(new double[] {step.estimatedAccepted(), step.accepted()});
+                }
+                cell.treeNodes += step.treeSize();
+                cell.steps++;
+            }
+            GenerationStats s = session.stats();
+            cell.tau.add(s.meanAcceptanceLength());
+            cell.tokens += s.emittedTokens();
+            cell.targetForwards += s.targetForwards();
+            cell.draftForwards += s.draftForwards();
+            cell.draftNanos += s.draftNanos();
+            cell.targetNanos += s.targetNanos();
+            cell.otherNanos += s.otherNanos();
+            cell.acceptedByDepth = BenchCell.add(cell.acceptedByDepth, s.acceptedByDepth());
+            cell.draftedByDepth = BenchCell.add(cell.draftedByDepth, s.draftedByDepth());
+            return s;
+        }
+    }
+
+    static List<CellSummary> summarise(List<BenchCell> cells) {
+        List<CellSummary> out = new ArrayList<>();
+        for (BenchCell c : cells) {
+            BenchCell base = cells.stream().filter(b -> b.budget == 0 && b.temperature == c.temperature).findFirst()
+                    .orElseThrow();
+            List<Double> tps = new ArrayList<>();
+            List<Double> speedups = new ArrayList<>();
+            for (int r = 0; r < c.repeatTokens.size(); r++) {
+                tps.add(c.tokensPerSecond(r));
+                speedups.add(c.tokensPerSecond(r) / base.tokensPerSecond(r));
+            }
+            double[] tau = BenchStatistics.meanInterval(c.tau);
+            double[] t = BenchStatistics.medianInterval(tps);
+            double[] sp = BenchStatistics.medianInterval(speedups);
+            double[] byDepth = new double[c.draftedByDepth.length];
+            for (int d = 0; d < byDepth.length; d++) {
+                byDepth[d] = c.draftedByDepth[d] == 0 ? 0 : (double) c.acceptedByDepth[d] / c.draftedByDepth[d];
+            }
+            long total = c.draftNanos + c.targetNanos + c.otherNanos;
+            out.add(new CellSummary(c.strategy, c.budget, c.temperature, tau[0], tau[1], tau[2], t[0], t[1], t[2],
+                    sp[0], sp[1], sp[2], (double) c.draftForwards / Math.max(1, c.tokens),
+                    (double) c.targetForwards / Math.max(1, c.tokens), total == 0 ? 0 : (double) c.otherNanos / total,
+                    c.steps == 0 ? 0 : (double) c.treeNodes / c.steps, byDepth, calibrationBins(c.calibration),
+                    c.tau.size(), c.tokens));
+        }
+        return out;
+    }
+
+    /** Steps binned by the tree's estimate in unit-wide bins: {mean estimate, mean realised, count}. */
+    static List<double[]> calibrationBins(List<double[]> steps) {
+        Map<Integer, double[]> bins = new java.util.TreeMap<>();
+        for (double[] s : steps) {
+            double[] b = bins.computeIfAbsent((int) Math.floor(s[0]), k -> new double[3]);
+            b[0] += s[0];
+            b[1] += s[1];
+            b[2]++;
+        }
+        List<double[]> out = new ArrayList<>();
+        for (double[] b : bins.values()) {
+            out.add(new double[] {b[0] / b[2], b[1] / b[2], b[2]});
+        }
+        return out;
+    }
+}

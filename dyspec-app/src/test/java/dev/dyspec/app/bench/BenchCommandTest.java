@@ -1,0 +1,53 @@
+package dev.dyspec.app.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.dyspec.app.DyspecMain;
+import dev.dyspec.app.SharedPair;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** A small bench run on the shared pair writes every output with sane values. */
+class BenchCommandTest {
+
+    @TempDir
+    Path out;
+
+    @Test
+    void quickRunWritesAllOutputsWithSaneValues() throws Exception {
+        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+        int code = DyspecMain.run(new String[] {"bench", "--target", SharedPair.model("stories260K").toString(),
+            "--draft", SharedPair.model("llama2xs").toString(), "--quick", "--prompt-limit", "2", "--max-tokens", "24",
+            "--budgets", "4,8", "--out", out.toString(), "--json"},
+                new PrintStream(stdout, true, StandardCharsets.UTF_8), new PrintStream(stderr, true, StandardCharsets.UTF_8));
+        assertThat(code).as(stderr.toString(StandardCharsets.UTF_8)).isZero();
+        for (String f : new String[] {"results.json", "results.csv", "summary.md", "calibration.png",
+            "speedup-vs-budget-T0_0.png", "tau-vs-budget-T1_0.png", "acceptance-by-depth-T0_0.png"}) {
+            assertThat(out.resolve(f)).exists();
+            assertThat(Files.size(out.resolve(f))).isPositive();
+        }
+        JsonNode summary = JsonMapper.builder().build().readTree(stdout.toString(StandardCharsets.UTF_8));
+        JsonNode cells = summary.get("cells");
+        assertThat(cells.size()).isEqualTo(2 * (1 + 4 * 2));
+        for (JsonNode c : cells) {
+            assertThat(c.get("tau").asDouble()).isGreaterThanOrEqualTo(1.0);
+            assertThat(c.get("tokensPerSecond").asDouble()).isPositive();
+            assertThat(c.get("meanTreeSize").asDouble()).isLessThanOrEqualTo(Math.max(0, c.get("budget").asInt()));
+            if (c.get("strategy").asText().equals("target-only")) {
+                assertThat(c.get("speedup").asDouble()).isEqualTo(1.0);
+                assertThat(c.get("tau").asDouble()).isEqualTo(1.0);
+            }
+        }
+        assertThat(stderr.toString(StandardCharsets.UTF_8)).contains("ETA");
+        byte[] png = Files.readAllBytes(out.resolve("calibration.png"));
+        assertThat(png[1]).isEqualTo((byte) 'P'); // a PNG signature
+    }
+}
