@@ -9,8 +9,10 @@ import java.util.Arrays;
  * @param threshold value threshold of the DySpec threshold strategy, in (0, 1)
  * @param treeShape branching factor per depth of the fixed tree, e.g. {4, 2, 2, 1, 1}
  * @param expansionsPerForward sampling actions expanded per draft forward (DySpec Alg. 1 uses 1)
+ * @param adaptiveSize grow only while the next node raises expected tokens per second (budget becomes a cap)
  */
-public record StrategyOptions(int budget, double threshold, int[] treeShape, int expansionsPerForward) {
+public record StrategyOptions(int budget, double threshold, int[] treeShape, int expansionsPerForward,
+                              boolean adaptiveSize) {
 
     public static final int DEFAULT_BUDGET = 16;
     public static final double DEFAULT_THRESHOLD = 0.05;
@@ -21,23 +23,27 @@ public record StrategyOptions(int budget, double threshold, int[] treeShape, int
     }
 
     public static StrategyOptions defaults() {
-        return new StrategyOptions(DEFAULT_BUDGET, DEFAULT_THRESHOLD, DEFAULT_TREE_SHAPE, 1);
+        return new StrategyOptions(DEFAULT_BUDGET, DEFAULT_THRESHOLD, DEFAULT_TREE_SHAPE, 1, false);
     }
 
     public StrategyOptions withBudget(int newBudget) {
-        return new StrategyOptions(newBudget, threshold, treeShape, expansionsPerForward);
+        return new StrategyOptions(newBudget, threshold, treeShape, expansionsPerForward, adaptiveSize);
     }
 
     public StrategyOptions withThreshold(double newThreshold) {
-        return new StrategyOptions(budget, newThreshold, treeShape, expansionsPerForward);
+        return new StrategyOptions(budget, newThreshold, treeShape, expansionsPerForward, adaptiveSize);
     }
 
     public StrategyOptions withTreeShape(int[] newShape) {
-        return new StrategyOptions(budget, threshold, newShape, expansionsPerForward);
+        return new StrategyOptions(budget, threshold, newShape, expansionsPerForward, adaptiveSize);
     }
 
     public StrategyOptions withExpansionsPerForward(int b) {
-        return new StrategyOptions(budget, threshold, treeShape, b);
+        return new StrategyOptions(budget, threshold, treeShape, b, adaptiveSize);
+    }
+
+    public StrategyOptions withAdaptiveSize(boolean adaptive) {
+        return new StrategyOptions(budget, threshold, treeShape, expansionsPerForward, adaptive);
     }
 
     @Override
@@ -70,18 +76,20 @@ public record StrategyOptions(int budget, double threshold, int[] treeShape, int
     @Override
     public boolean equals(Object o) {
         return o instanceof StrategyOptions s && s.budget == budget && s.threshold == threshold
-                && Arrays.equals(s.treeShape, treeShape) && s.expansionsPerForward == expansionsPerForward;
+                && Arrays.equals(s.treeShape, treeShape) && s.expansionsPerForward == expansionsPerForward
+                && s.adaptiveSize == adaptiveSize;
     }
 
     @Override
     public int hashCode() {
         return 31 * (31 * Integer.hashCode(budget) + Double.hashCode(threshold)) + Arrays.hashCode(treeShape)
-                + expansionsPerForward;
+                + expansionsPerForward + (adaptiveSize ? 1 : 0);
     }
 
     @Override
     public String toString() {
         return "StrategyOptions[budget=" + budget + ", threshold=" + threshold + ", treeShape="
-                + Arrays.toString(treeShape) + ", expansionsPerForward=" + expansionsPerForward + "]";
+                + Arrays.toString(treeShape) + ", expansionsPerForward=" + expansionsPerForward + ", adaptiveSize="
+                + adaptiveSize + "]";
     }
 }

@@ -1,5 +1,6 @@
 package dev.dyspec.strategies;
 
+import dev.dyspec.api.AcceptanceEstimator;
 import dev.dyspec.api.DraftHandle;
 import dev.dyspec.api.SamplingParams;
 import dev.dyspec.api.StrategyOptions;
@@ -14,16 +15,32 @@ import java.util.random.RandomGenerator;
 /**
  * DySpec's Algorithm 2 (threshold): the tree grows layer by layer with one batched draft forward per
  * depth. Below each leaf of value v it keeps drawing without replacement while the action's value
- * v·(mass not yet drawn) stays above the threshold; a child inherits v·d[y]. (The paper's pseudocode
+ * v·(mass not yet drawn) stays above the threshold; a child inherits v·d[y]. With a learned
+ * {@link AcceptanceEstimator} the child gets (action value)·a(R[y]) and the action keeps
+ * (action value)·(1 − a(R[y])), which reduces to the paper's values for a(r) = r. (The paper's pseudocode
  * prints {@code while v < t}; its text means the opposite.) The budget caps the node count.
  */
 public final class DySpecThresholdStrategy implements TreeStrategy {
 
     public static final String NAME = "dyspec-threshold";
+    public static final String CALIBRATED_NAME = "dyspec-calibrated-threshold";
+
+    private final String name;
+    private final AcceptanceEstimator estimator;
+
+    /** The paper's algorithm: a(r) = r. */
+    public DySpecThresholdStrategy() {
+        this(NAME, AcceptanceEstimator.IDENTITY);
+    }
+
+    public DySpecThresholdStrategy(String name, AcceptanceEstimator estimator) {
+        this.name = name;
+        this.estimator = estimator;
+    }
 
     @Override
     public String name() {
-        return NAME;
+        return name;
     }
 
     @Override
@@ -49,9 +66,13 @@ public final class DySpecThresholdStrategy implements TreeStrategy {
                 double v = tree.value(parent);
                 tree.recordDraw(parent, dists[i], Draws.mode(params));
                 Residual residual = new Residual(dists[i]);
-                while (nodes < options.budget() && !residual.exhausted() && v * residual.remaining() > threshold) {
+                double actionValue = v; // v times the estimated chance that no earlier sibling was accepted
+                while (nodes < options.budget() && !residual.exhausted() && actionValue > threshold) {
+                    double before = residual.remaining();
                     int token = Draws.next(residual, params, random);
-                    double childValue = v * dists[i][token];
+                    double accept = estimator.acceptance(dists[i][token] / before, tree.depth(parent) + 1, params);
+                    double childValue = actionValue * accept;
+                    actionValue *= 1 - accept;
                     int child = tree.addChild(parent, token, childValue);
                     nodes++;
                     if (childValue > threshold) {

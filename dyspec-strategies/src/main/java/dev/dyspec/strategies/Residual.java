@@ -66,6 +66,26 @@ final class Residual {
         return best;
     }
 
+    /**
+     * The expected acceptance estimate of the next draw, known before drawing: a(R[best]) when the
+     * draw is deterministic, otherwise Σ_y R[y]·a(R[y]).
+     */
+    double expectedAcceptance(dev.dyspec.api.AcceptanceEstimator estimator, int depth,
+                              dev.dyspec.api.SamplingParams params) {
+        if (params.isGreedy()) {
+            int best = best();
+            return best < 0 ? 0 : estimator.acceptance(distribution[best] / remaining, depth, params);
+        }
+        double sum = 0;
+        for (int t = 0; t < distribution.length; t++) {
+            if (distribution[t] > 0 && !isDrawn(t)) {
+                double r = distribution[t] / remaining;
+                sum += r * estimator.acceptance(r, depth, params);
+            }
+        }
+        return sum;
+    }
+
     void markDrawn(int token) {
         drawn = Arrays.copyOf(drawn, drawn.length + 1);
         drawn[drawn.length - 1] = token;

@@ -1,5 +1,6 @@
 package dev.dyspec.core.decode;
 
+import dev.dyspec.api.AcceptanceObserver;
 import dev.dyspec.api.DraftHandle;
 import dev.dyspec.api.GenerationStats;
 import dev.dyspec.api.TokenTree;
@@ -7,6 +8,7 @@ import dev.dyspec.api.TreeBuilder;
 import dev.dyspec.core.model.KvCache;
 import dev.dyspec.core.model.LanguageModel;
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.random.RandomGenerator;
 
@@ -30,11 +32,14 @@ public final class GenerationSession implements AutoCloseable {
     private final StatsRecorder stats = new StatsRecorder();
     private final int contextLimit;
     private final int maxBudget;
+    private final List<AcceptanceObserver> observers;
     private int[] generated = new int[0];
     private int root;
     private String finishReason;
 
-    GenerationSession(LanguageModel target, LanguageModel draftModel, GenerationRequest request, int maxBudget) {
+    GenerationSession(LanguageModel target, LanguageModel draftModel, GenerationRequest request, int maxBudget,
+                      List<AcceptanceObserver> observers) {
+        this.observers = observers;
         this.target = target;
         this.request = request;
         this.contextLimit = target.config().maxPositions();
@@ -98,6 +103,11 @@ public final class GenerationSession implements AutoCloseable {
         long targetNanos = System.nanoTime() - targetStart;
 
         Verification v = verifier.verify(tree, logits, request.params(), random);
+        for (AcceptanceObserver o : observers) {
+            for (Verification.ChildOutcome c : v.examined()) {
+                o.observe(c.draftProbability(), c.depth(), c.accepted(), request.params());
+            }
+        }
         int[] path = v.acceptedPath();
         targetCache.keep(path);
         if (draft != null) {

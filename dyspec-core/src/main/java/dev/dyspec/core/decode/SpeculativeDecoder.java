@@ -1,8 +1,11 @@
 package dev.dyspec.core.decode;
 
+import dev.dyspec.api.AcceptanceObserver;
 import dev.dyspec.core.model.LanguageModel;
 import dev.dyspec.core.model.ModelLoader;
+import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
  * A loaded target (and optional draft) that starts generation sessions. Knows no strategy by name:
@@ -13,6 +16,7 @@ public final class SpeculativeDecoder implements AutoCloseable {
     private final LanguageModel target;
     private final LanguageModel draft;
     private final int maxBudget;
+    private final List<AcceptanceObserver> observers = new CopyOnWriteArrayList<>();
 
     /**
      * @param draft may be null: then only strategies without a draft run
@@ -42,6 +46,11 @@ public final class SpeculativeDecoder implements AutoCloseable {
         return maxBudget;
     }
 
+    /** Receives every verification outcome of every session started from now on. */
+    public void addObserver(AcceptanceObserver observer) {
+        observers.add(observer);
+    }
+
     /** The start token followed by the text's tokens. */
     public int[] encodePrompt(String text) {
         int[] body = text == null || text.isEmpty() ? new int[0] : target.tokenizer().encode(text);
@@ -54,7 +63,7 @@ public final class SpeculativeDecoder implements AutoCloseable {
     /** Validates the request's strategy options and starts a session (prefilling the prompt). */
     public GenerationSession start(GenerationRequest request) {
         request.strategy().validate(request.options(), maxBudget);
-        return new GenerationSession(target, draft, request, maxBudget);
+        return new GenerationSession(target, draft, request, maxBudget, observers);
     }
 
     /** Runs a whole generation on the calling thread. */

@@ -34,10 +34,13 @@ public final class TreeVerifier {
             int want = Distributions.argmax(targetLogits[node]);
             int next = -1;
             float[] q = tree.distribution(node);
+            double remaining = 1.0;
             for (int i = 0; i < tree.childCount(node) && next < 0; i++) {
                 int child = tree.child(node, i);
                 boolean accepted = tree.token(child) == want;
-                examined.add(new Verification.ChildOutcome(tree.depth(child), q[tree.token(child)], accepted));
+                double qy = q[tree.token(child)];
+                examined.add(new Verification.ChildOutcome(tree.depth(child), qy / Math.max(remaining, 1e-12), accepted));
+                remaining -= qy;
                 if (accepted) {
                     next = child;
                 }
@@ -62,12 +65,15 @@ public final class TreeVerifier {
                 boolean sampled = tree.drawMode(node) == DrawMode.SAMPLED_WITHOUT_REPLACEMENT;
                 double[] q = toDouble(tree.distribution(node));
                 normalise(q);
+                double chosenRemaining = 1.0; // draft mass not yet taken by earlier chosen siblings
                 for (int i = 0; i < tree.childCount(node) && accepted < 0; i++) {
                     int child = tree.child(node, i);
                     int y = tree.token(child);
                     double qy = sampled ? q[y] : 1.0;
                     boolean ok = qy <= 0 || random.nextDouble() * qy < p[y];
-                    double drawnWith = sampled ? q[y] : tree.distribution(node)[y];
+                    // the residual draft probability at draw time, as the strategy saw it
+                    double drawnWith = sampled ? q[y] : tree.distribution(node)[y] / Math.max(chosenRemaining, 1e-12);
+                    chosenRemaining -= tree.distribution(node)[y];
                     examined.add(new Verification.ChildOutcome(tree.depth(child), drawnWith, ok));
                     if (ok) {
                         accepted = child;

@@ -15,6 +15,8 @@ import dev.dyspec.core.model.ModelLoader;
 import dev.dyspec.core.testing.RandomModels;
 import dev.dyspec.core.testing.SharedModels;
 import dev.dyspec.core.testing.TestModels;
+import dev.dyspec.api.TreeCost;
+import dev.dyspec.strategies.AcceptanceModel;
 import dev.dyspec.strategies.BuiltinStrategies;
 import dev.dyspec.strategies.TargetOnlyStrategy;
 import java.util.List;
@@ -51,6 +53,30 @@ class GreedyExactnessTest {
                 accepted += checkAllStrategies(decoder, decoder.encodePrompt(prompt), 80, new int[] {4, 16});
             }
             assertTrue(accepted > 0, "the real pair agrees on some tokens");
+        }
+    }
+
+    @Test
+    void calibratedStrategiesWithALearnedModelAndAdaptiveSizeStayExact() {
+        ModelConfig config = RandomModels.config(32, 64, 2, 4, 2, 64, 160, true);
+        try (SpeculativeDecoder decoder = new SpeculativeDecoder(TestModels.random(config, 8, MAX_BUDGET + 2),
+                TestModels.perturbed(config, 8, 0.4, MAX_BUDGET + 2), MAX_BUDGET)) {
+            AcceptanceModel model = new AcceptanceModel(0.5, 4);
+            decoder.addObserver(model);
+            TreeCost cost = n -> 1.0 + 0.05 * n;
+            List<TreeStrategy> strategies = BuiltinStrategies.all(model, cost);
+            int[] prompt = {1, 9, 17, 33};
+            GenerationResult reference = decoder.generate(request(prompt, 60, new TargetOnlyStrategy(), 1));
+            for (String name : List.of("dyspec-calibrated", "dyspec-calibrated-threshold", "dyspec")) {
+                for (boolean adaptive : new boolean[] {false, true}) {
+                    StrategyOptions options = StrategyOptions.defaults().withBudget(24).withThreshold(0.02)
+                            .withAdaptiveSize(adaptive && !name.endsWith("threshold"));
+                    GenerationResult r = decoder.generate(new GenerationRequest(prompt, 60, SamplingParams.greedy(),
+                            BuiltinStrategies.byName(strategies, name), options, List.of()));
+                    assertArrayEquals(reference.tokens(), r.tokens(), name + " adaptive=" + adaptive);
+                }
+            }
+            assertTrue(model.observations(AcceptanceModel.Band.GREEDY) > 0, "the model learned from the verifier");
         }
     }
 

@@ -10,6 +10,8 @@ import dev.dyspec.core.model.KvCache;
 import dev.dyspec.core.model.LanguageModel;
 import dev.dyspec.core.testing.RandomModels;
 import dev.dyspec.core.testing.TestModels;
+import dev.dyspec.api.TreeCost;
+import dev.dyspec.strategies.AcceptanceModel;
 import dev.dyspec.strategies.BuiltinStrategies;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -26,7 +28,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  */
 class SamplingLosslessTest {
 
-    private static final int SAMPLES = 3000;
+    private static final int SAMPLES = 2000;
     private static final int LENGTH = 3;
 
     @ParameterizedTest(name = "T={0} top_p={1}")
@@ -36,14 +38,19 @@ class SamplingLosslessTest {
         LanguageModel target = TestModels.random(config, 21, 66);
         LanguageModel draft = TestModels.perturbed(config, 21, 1.0, 66);
         try (SpeculativeDecoder decoder = new SpeculativeDecoder(target, draft, 64)) {
+            // The calibrated strategies learn online from every verification, and the DySpec ones grow
+            // adaptively: values change between generations but are fixed before each draw.
+            AcceptanceModel model = new AcceptanceModel();
+            decoder.addObserver(model);
+            TreeCost cost = n -> 1.0 + 0.1 * n;
             Map<String, Double> exact = new HashMap<>();
             enumerate(target, new SamplingParams(temperature, topP, 0), new int[] {config.bosTokenId()}, 1.0, exact);
-            for (TreeStrategy strategy : BuiltinStrategies.all()) {
+            for (TreeStrategy strategy : BuiltinStrategies.all(model, cost)) {
                 Map<String, Integer> observed = new HashMap<>();
                 for (int seed = 0; seed < SAMPLES; seed++) {
                     SamplingParams params = new SamplingParams(temperature, topP, 1000L * seed + 17);
                     StrategyOptions options = StrategyOptions.defaults().withBudget(8).withThreshold(0.02)
-                            .withTreeShape(new int[] {3, 2, 1});
+                            .withTreeShape(new int[] {3, 2, 1}).withAdaptiveSize(seed % 2 == 0);
                     GenerationResult r = decoder.generate(new GenerationRequest(new int[] {config.bosTokenId()},
                             LENGTH, params, strategy, options, List.of()));
                     observed.merge(key(r.tokens(), r.finishReason()), 1, Integer::sum);

@@ -1,0 +1,14 @@
+package dev.dyspec.api;
+
+/**
+ * The estimated probability that a drafted child is accepted, given the probability r it was drawn
+ * with (the residual draft probability at draw time). DySpec's Hypothesis 1 is the identity.
+ */
+@FunctionalInterface
+public interface AcceptanceEstimator {
+
+    /** The paper's assumption: a token drawn with probability r is accepted with probability r. */
+    AcceptanceEstimator IDENTITY = (r, depth, params) -> r;
+
+    double acceptance(double r, int depth, SamplingParams params);
+}
