@@ -4,6 +4,7 @@ package dev.dyspec.app.api;
  * The request's {@code "dyspec"} extension object.
  *
  * @param treeShape e.g. "4,2,2,1,1" (a JSON array of integers is accepted too)
+ * @param adaptiveSize grow DySpec trees only while the next node raises expected tokens per second
  */
-public record DyspecOptions(String strategy, Integer budget, Double threshold, Object treeShape) {
+public record DyspecOptions(String strategy, Integer budget, Double threshold, Object treeShape, Boolean adaptiveSize) {
 }

@@ -97,6 +97,9 @@ public class RequestPlanner {
         }
         if (ext != null) {
             options = apply(options, ext.budget(), ext.threshold(), ext.treeShape(), "dyspec");
+            if (ext.adaptiveSize() != null) {
+                options = options.withAdaptiveSize(ext.adaptiveSize());
+            }
         }
         if (strategy.usesDraft() && decoder.draft().isEmpty()) {
             throw ApiException.invalid("dyspec.strategy", "strategy '" + strategy.name()

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.TreeSet;
+import dev.dyspec.strategies.AcceptanceModel;
 import org.jfree.chart.ChartFactory;
 import org.jfree.chart.ChartUtils;
 import org.jfree.chart.JFreeChart;
@@ -22,7 +23,7 @@ public final class BenchPlots {
     private BenchPlots() {
     }
 
-    public static void write(Path dir, List<CellSummary> cells) throws IOException {
+    public static void write(Path dir, List<CellSummary> cells, AcceptanceModel learned) throws IOException {
         System.setProperty("java.awt.headless", "true");
         for (double t : new TreeSet<>(cells.stream().map(CellSummary::temperature).toList())) {
             String suffix = String.format(Locale.ROOT, "T%.2g", t).replace('.', '_');
@@ -35,6 +36,32 @@ public final class BenchPlots {
         }
         save(dir.resolve("calibration.png"), calibration(cells), "Calibration: tree estimate vs realised accepted length",
                 "estimated accepted tokens (sum of node values)", "realised accepted tokens");
+        save(dir.resolve("acceptance-curve.png"), acceptanceCurves(learned),
+                "Per-child acceptance: paper's estimate a(r) = r vs learned", "draw probability r (log10)",
+                "probability the child is accepted");
+    }
+
+    /** The learned curve per temperature band that has data, and the paper's identity. */
+    private static XYSeriesCollection acceptanceCurves(AcceptanceModel learned) {
+        XYSeriesCollection data = new XYSeriesCollection();
+        double[] centres = AcceptanceModel.binCentres();
+        XYSeries paper = new XYSeries("paper: a(r) = r");
+        for (double c : centres) {
+            paper.add(Math.log10(c), c);
+        }
+        data.addSeries(paper);
+        for (AcceptanceModel.Band band : AcceptanceModel.Band.values()) {
+            if (learned.observations(band) == 0) {
+                continue;
+            }
+            double[] curve = learned.curve(band);
+            XYSeries s = new XYSeries("learned, " + band.name().toLowerCase(Locale.ROOT) + " (" + learned.observations(band) + " obs)");
+            for (int b = 0; b < centres.length; b++) {
+                s.add(Math.log10(centres[b]), curve[b]);
+            }
+            data.addSeries(s);
+        }
+        return data;
     }
 
     private static XYSeriesCollection byBudget(List<CellSummary> cells, double t, String what, boolean speedup) {
@@ -67,8 +94,10 @@ public final class BenchPlots {
     private static XYSeriesCollection calibration(List<CellSummary> cells) {
         XYSeriesCollection data = new XYSeriesCollection();
         double max = 1;
-        for (String strategy : List.of("dyspec", "dyspec-threshold")) {
-            XYSeries s = new XYSeries(strategy + " (paper's estimate)", true, true);
+        for (String strategy : new TreeSet<>(cells.stream().map(CellSummary::strategy)
+                .filter(s -> s.startsWith("dyspec")).toList())) {
+            XYSeries s = new XYSeries(strategy + (strategy.contains("calibrated") ? " (learned estimate)"
+                    : " (paper's estimate)"), true, true);
             java.util.Map<Integer, double[]> pooled = new java.util.TreeMap<>();
             cells.stream().filter(c -> c.strategy().equals(strategy)).forEach(c -> {
                 for (double[] bin : c.calibration()) {

@@ -23,12 +23,20 @@ import java.util.function.IntConsumer;
  */
 public final class BenchRunner {
 
+    /** One strategy as the bench runs it; {@code label} names it in reports (e.g. "dyspec+adaptive"). */
+    public record Arm(String label, TreeStrategy strategy, boolean adaptiveSize) {
+
+        public static Arm of(TreeStrategy strategy) {
+            return new Arm(strategy.name(), strategy, false);
+        }
+    }
+
     /** What to run. */
-    public record Plan(List<TreeStrategy> strategies, List<Integer> budgets, List<Double> temperatures,
+    public record Plan(List<Arm> strategies, List<Integer> budgets, List<Double> temperatures,
                        List<BenchPrompt> prompts, int maxTokens, int repeats, long seed) {
 
         public Plan {
-            if (strategies.stream().noneMatch(s -> !s.usesDraft())) {
+            if (strategies.stream().noneMatch(s -> !s.strategy().usesDraft())) {
                 throw new IllegalArgumentException("the strategies must include target-only: speedups are measured against it");
             }
             if (repeats < 1 || maxTokens < 1 || budgets.isEmpty() || temperatures.isEmpty() || prompts.isEmpty()) {
@@ -44,12 +52,12 @@ public final class BenchRunner {
     static List<BenchCell> cells(Plan plan) {
         List<BenchCell> cells = new ArrayList<>();
         for (double t : plan.temperatures()) {
-            for (TreeStrategy s : plan.strategies()) {
-                if (!s.usesDraft()) {
-                    cells.add(new BenchCell(s.name(), 0, t));
+            for (Arm s : plan.strategies()) {
+                if (!s.strategy().usesDraft()) {
+                    cells.add(new BenchCell(s.label(), 0, t));
                 } else {
                     for (int b : plan.budgets()) {
-                        cells.add(new BenchCell(s.name(), b, t));
+                        cells.add(new BenchCell(s.label(), b, t));
                     }
                 }
             }
@@ -70,8 +78,8 @@ public final class BenchRunner {
 
     /** Runs the plan; {@code progress} receives the number of generations done. */
     public static List<CellSummary> run(SpeculativeDecoder decoder, Plan plan, IntConsumer progress) {
-        Map<String, TreeStrategy> byName = new LinkedHashMap<>();
-        plan.strategies().forEach(s -> byName.put(s.name(), s));
+        Map<String, Arm> byName = new LinkedHashMap<>();
+        plan.strategies().forEach(s -> byName.put(s.label(), s));
         List<BenchCell> cells = cells(plan);
         List<int[]> prompts = plan.prompts().stream().map(p -> decoder.encodePrompt(p.prompt())).toList();
         int done = 0;
@@ -94,9 +102,11 @@ public final class BenchRunner {
         return summarise(cells);
     }
 
-    private static GenerationStats runOne(SpeculativeDecoder decoder, TreeStrategy strategy, BenchCell cell, int[] prompt,
+    private static GenerationStats runOne(SpeculativeDecoder decoder, Arm arm, BenchCell cell, int[] prompt,
                                           Plan plan, long seed) {
-        StrategyOptions options = StrategyOptions.defaults().withBudget(Math.max(1, cell.budget));
+        TreeStrategy strategy = arm.strategy();
+        StrategyOptions options = StrategyOptions.defaults().withBudget(Math.max(1, cell.budget))
+                .withAdaptiveSize(arm.adaptiveSize());
         GenerationRequest request = new GenerationRequest(prompt, plan.maxTokens(),
                 new SamplingParams(cell.temperature, 1.0, seed), strategy, options, List.of());
         try (GenerationSession session = decoder.start(request)) {

@@ -9,6 +9,9 @@ import dev.dyspec.app.bench.CellSummary;
 import dev.dyspec.core.decode.SpeculativeDecoder;
 import dev.dyspec.core.model.DeviceSelector;
 import dev.dyspec.core.model.ModelLoader;
+import dev.dyspec.api.TreeCost;
+import dev.dyspec.core.model.MeasuredTreeCost;
+import dev.dyspec.strategies.AcceptanceModel;
 import dev.dyspec.strategies.BuiltinStrategies;
 import java.io.IOException;
 import java.io.PrintStream;
@@ -43,16 +46,19 @@ public final class BenchCommand {
         boolean quick = a.has("quick");
         Path target = ModelPaths.resolve(a.get("target", null), ModelPaths.defaultTarget(), "target");
         Path draft = ModelPaths.resolve(a.get("draft", null), ModelPaths.defaultDraft(), "draft");
-        List<TreeStrategy> strategies = new ArrayList<>();
+        // "name+adaptive" runs a DySpec strategy with the hardware-aware size rule
+        List<String> names = new ArrayList<>();
         for (String name : a.get("strategies", "target-only,chain,fixed-tree,dyspec,dyspec-threshold").split(",")) {
+            String base = name.trim().replace("+adaptive", "");
             try {
-                strategies.add(BuiltinStrategies.byName(name.trim()));
+                BuiltinStrategies.byName(base);
             } catch (IllegalArgumentException e) {
                 throw new CliException(e.getMessage());
             }
+            names.add(name.trim());
         }
-        if (strategies.stream().allMatch(TreeStrategy::usesDraft)) {
-            strategies.add(0, BuiltinStrategies.byName("target-only"));
+        if (!names.contains("target-only")) {
+            names.add(0, "target-only");
         }
         List<Integer> budgets = a.getIntList("budgets", quick ? List.of(4, 16) : List.of(4, 8, 16, 32));
         List<Double> temperatures = new ArrayList<>();
@@ -71,18 +77,24 @@ public final class BenchCommand {
         long seed = a.getLong("seed", 1);
         Path outDir = Path.of(a.get("out", "bench-out"));
         int maxBudget = Math.max(64, budgets.stream().mapToInt(Integer::intValue).max().orElse(16));
-        BenchRunner.Plan plan;
-        try {
-            plan = new BenchRunner.Plan(strategies, budgets, temperatures, prompts, maxTokens, repeats, seed);
-        } catch (IllegalArgumentException e) {
-            throw new CliException(e.getMessage());
-        }
-
         ModelLoader loader = new ModelLoader(DeviceSelector.select(a.get("device", "cpu")), maxBudget + 2);
         try (SpeculativeDecoder decoder = new SpeculativeDecoder(loader.load(target), loader.load(draft), maxBudget)) {
+            AcceptanceModel acceptance = new AcceptanceModel();
+            decoder.addObserver(acceptance);
+            TreeCost cost = names.stream().anyMatch(n -> n.endsWith("+adaptive"))
+                    ? MeasuredTreeCost.measure(decoder.target().lm(), decoder.draft().orElseThrow().lm(), maxBudget) : null;
+            List<TreeStrategy> all = BuiltinStrategies.all(acceptance, cost);
+            List<BenchRunner.Arm> arms = names.stream().map(n -> new BenchRunner.Arm(n,
+                    BuiltinStrategies.byName(all, n.replace("+adaptive", "")), n.endsWith("+adaptive"))).toList();
+            BenchRunner.Plan plan;
+            try {
+                plan = new BenchRunner.Plan(arms, budgets, temperatures, prompts, maxTokens, repeats, seed);
+            } catch (IllegalArgumentException e) {
+                throw new CliException(e.getMessage());
+            }
             int cells = 0;
-            for (TreeStrategy s : strategies) {
-                cells += s.usesDraft() ? budgets.size() : 1;
+            for (BenchRunner.Arm s : arms) {
+                cells += s.strategy().usesDraft() ? budgets.size() : 1;
             }
             int total = cells * temperatures.size() * prompts.size() * repeats;
             ProgressBar bar = new ProgressBar(err, total);
@@ -97,7 +109,7 @@ public final class BenchCommand {
             setup.put("cpus", Runtime.getRuntime().availableProcessors());
             setup.put("device", decoder.target().lm().device().toString());
             BenchReport.write(outDir, setup, results);
-            BenchPlots.write(outDir, results);
+            BenchPlots.write(outDir, results, acceptance);
             if (a.has("json")) {
                 out.println(JsonMapper.builder().build().writeValueAsString(BenchReport.summaryObject(setup, results)));
             } else {

@@ -11,6 +11,9 @@ import dev.dyspec.core.decode.StepResult;
 import dev.dyspec.core.model.DeviceSelector;
 import dev.dyspec.core.model.LanguageModel;
 import dev.dyspec.core.model.ModelLoader;
+import dev.dyspec.api.TreeCost;
+import dev.dyspec.core.model.MeasuredTreeCost;
+import dev.dyspec.strategies.AcceptanceModel;
 import dev.dyspec.strategies.BuiltinStrategies;
 import dev.dyspec.strategies.TargetOnlyStrategy;
 import java.io.PrintStream;
@@ -30,7 +33,7 @@ public final class GenerateCommand {
     static final Set<String> VALUED = Set.of("target", "draft", "strategy", "budget", "threshold", "tree-shape",
             "prompt", "max-tokens", "temperature", "top-p", "seed", "samples", "device", "max-budget", "stop",
             "expansions-per-forward");
-    static final Set<String> FLAGS = Set.of("json");
+    static final Set<String> FLAGS = Set.of("json", "adaptive-size");
 
     private final PrintStream out;
     private final PrintStream err;
@@ -59,7 +62,11 @@ public final class GenerateCommand {
         if (a.has("tree-shape")) {
             options = options.withTreeShape(StrategyOptions.parseTreeShape(a.get("tree-shape", null)));
         }
-        strategy.validate(options, maxBudget);
+        boolean adaptive = a.has("adaptive-size");
+        options = options.withAdaptiveSize(adaptive);
+        if (!adaptive) {
+            strategy.validate(options, maxBudget);
+        }
         int maxTokens = a.getInt("max-tokens", 128);
         if (maxTokens <= 0) {
             throw new CliException("--max-tokens must be positive, got " + maxTokens);
@@ -80,6 +87,13 @@ public final class GenerateCommand {
         LanguageModel draft = draftPath != null && strategy.usesDraft() ? loader.load(draftPath) : null;
         JsonMapper mapper = JsonMapper.builder().build();
         try (SpeculativeDecoder decoder = new SpeculativeDecoder(target, draft, maxBudget)) {
+            // Calibrated strategies learn from this run's own verifications; adaptive size measures
+            // the forward costs of the loaded pair first.
+            AcceptanceModel acceptance = new AcceptanceModel();
+            decoder.addObserver(acceptance);
+            TreeCost cost = adaptive && draft != null ? MeasuredTreeCost.measure(target.lm(), draft.lm(), maxBudget) : null;
+            strategy = BuiltinStrategies.byName(BuiltinStrategies.all(acceptance, cost), strategyName);
+            strategy.validate(options, maxBudget);
             int[] prompt = decoder.encodePrompt(a.get("prompt", ""));
             for (int s = 0; s < samples; s++) {
                 SamplingParams params = new SamplingParams(temperature, topP, seed + s);

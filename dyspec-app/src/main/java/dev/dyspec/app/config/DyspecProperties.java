@@ -26,7 +26,20 @@ public record DyspecProperties(
         @Valid @NotNull @DefaultValue StrategyDefaults strategyDefaults,
         @Valid @NotNull @DefaultValue Limits limits,
         @Valid @NotNull @DefaultValue Security security,
-        @Valid @DefaultValue List<Experiment> experiments) {
+        @Valid @DefaultValue List<Experiment> experiments,
+        @Valid @NotNull @DefaultValue Calibration calibration) {
+
+    /**
+     * The learned acceptance model and the cost model of adaptive tree sizes.
+     *
+     * @param file where the acceptance model is loaded from at start (when it exists) and saved at shutdown
+     * @param priorGamma the prior a(r) = r^γ until data arrives (1 = the paper's identity)
+     * @param measureCost measure the forward cost curve after loading the models
+     */
+    public record Calibration(@DefaultValue("") String file,
+                              @DecimalMin(value = "0", inclusive = false) @DefaultValue("1.0") double priorGamma,
+                              @DefaultValue("true") boolean measureCost) {
+    }
 
     /**
      * @param target Hugging Face directory or llama2.c .bin of the target; empty means the shipped default

@@ -1,6 +1,8 @@
 package dev.dyspec.app.config;
 
+import dev.dyspec.api.AcceptanceEstimator;
 import dev.dyspec.api.TreeStrategy;
+import dev.dyspec.strategies.AcceptanceModel;
 import dev.dyspec.strategies.ChainStrategy;
 import dev.dyspec.strategies.DySpecStrategy;
 import dev.dyspec.strategies.DySpecThresholdStrategy;
@@ -29,12 +31,22 @@ public class StrategyConfiguration {
     }
 
     @Bean
-    TreeStrategy dyspecStrategy() {
-        return new DySpecStrategy();
+    TreeStrategy dyspecStrategy(SwappableTreeCost cost) {
+        return new DySpecStrategy(DySpecStrategy.NAME, AcceptanceEstimator.IDENTITY, cost);
     }
 
     @Bean
     TreeStrategy dyspecThresholdStrategy() {
         return new DySpecThresholdStrategy();
+    }
+
+    @Bean
+    TreeStrategy dyspecCalibratedStrategy(AcceptanceModel acceptance, SwappableTreeCost cost) {
+        return new DySpecStrategy(DySpecStrategy.CALIBRATED_NAME, acceptance, cost);
+    }
+
+    @Bean
+    TreeStrategy dyspecCalibratedThresholdStrategy(AcceptanceModel acceptance) {
+        return new DySpecThresholdStrategy(DySpecThresholdStrategy.CALIBRATED_NAME, acceptance);
     }
 }

@@ -29,7 +29,9 @@ public class GenerationMetrics {
         Counter.builder("dyspec.requests").tags(tags).tag("outcome", outcome).register(registry).increment();
     }
 
-    public void step(Tags tags, int emitted, long nanos) {
+    public void step(Tags tags, int emitted, int treeSize, long nanos) {
+        DistributionSummary.builder("dyspec.tree.size").description("drafted nodes per step")
+                .tags(tags).register(registry).record(treeSize);
         DistributionSummary.builder("dyspec.acceptance.length").description("tokens emitted per target forward")
                 .tags(tags).register(registry).record(emitted);
         Timer.builder("dyspec.step").tags(tags).register(registry).record(Duration.ofNanos(nanos));

@@ -21,10 +21,14 @@ public class GenerationService {
     private final GenerationMetrics metrics;
     private final ExperimentService experiments;
 
-    public GenerationService(ModelService models, GenerationMetrics metrics, ExperimentService experiments) {
+    private final TreeSizeTracker treeSizes;
+
+    public GenerationService(ModelService models, GenerationMetrics metrics, ExperimentService experiments,
+                             TreeSizeTracker treeSizes) {
         this.models = models;
         this.metrics = metrics;
         this.experiments = experiments;
+        this.treeSizes = treeSizes;
     }
 
     /**
@@ -69,7 +73,8 @@ public class GenerationService {
         @Override
         public void onStep(StepResult step) {
             long now = System.nanoTime();
-            metrics.step(plan.tags(), step.tokens().length, now - lastStep);
+            metrics.step(plan.tags(), step.tokens().length, step.treeSize(), now - lastStep);
+            treeSizes.record(plan.strategy(), step.treeSize());
             lastStep = now;
             if (firstTokenNanos < 0 && step.tokens().length > 0) {
                 firstTokenNanos = now - submitted;

@@ -2,6 +2,9 @@ package dev.dyspec.app.engine;
 
 import dev.dyspec.app.cli.ModelPaths;
 import dev.dyspec.app.config.DyspecProperties;
+import dev.dyspec.app.config.SwappableTreeCost;
+import dev.dyspec.core.model.MeasuredTreeCost;
+import dev.dyspec.strategies.AcceptanceModel;
 import dev.dyspec.core.decode.SpeculativeDecoder;
 import dev.dyspec.core.engine.InferenceEngine;
 import dev.dyspec.core.model.DeviceSelector;
@@ -37,9 +40,15 @@ public class ModelService implements SmartLifecycle {
     private volatile String modelName;
     private volatile boolean running;
 
-    public ModelService(DyspecProperties properties, ApplicationEventPublisher events) {
+    private final AcceptanceModel acceptance;
+    private final SwappableTreeCost treeCost;
+
+    public ModelService(DyspecProperties properties, ApplicationEventPublisher events, AcceptanceModel acceptance,
+                        SwappableTreeCost treeCost) {
         this.properties = properties;
         this.events = events;
+        this.acceptance = acceptance;
+        this.treeCost = treeCost;
     }
 
     @Override
@@ -62,6 +71,10 @@ public class ModelService implements SmartLifecycle {
             LanguageModel targetModel = loader.load(target);
             LanguageModel draftModel = draft != null ? loader.load(draft) : null;
             SpeculativeDecoder decoder = new SpeculativeDecoder(targetModel, draftModel, properties.maxBudget());
+            decoder.addObserver(acceptance);
+            if (draftModel != null && properties.calibration().measureCost()) {
+                treeCost.measured(MeasuredTreeCost.measure(targetModel.lm(), draftModel.lm(), properties.maxBudget()));
+            }
             modelName = m.name().isBlank() ? targetModel.name() : m.name();
             engine = new InferenceEngine(decoder, new InferenceEngine.Limits(properties.limits().maxConcurrent(),
                     properties.limits().maxQueued()));
@@ -104,6 +117,19 @@ public class ModelService implements SmartLifecycle {
         if (e != null) {
             e.shutdown(properties.limits().shutdownDrain());
             e.decoder().close();
+        }
+        saveCalibration();
+    }
+
+    private void saveCalibration() {
+        String file = properties.calibration().file();
+        if (file.isBlank()) {
+            return;
+        }
+        try {
+            java.nio.file.Files.writeString(Path.of(file), acceptance.export());
+        } catch (java.io.IOException ex) {
+            log.warn("could not save the acceptance model to {}: {}", file, ex.getMessage());
         }
     }
 

@@ -34,8 +34,11 @@ public final class MeasuredTreeCost implements TreeCost {
         }
         int[] used = java.util.Arrays.copyOf(sizes, n);
         int context = Math.max(0, Math.min(128, target.rotaryPositions() - used[n - 1] - 1));
-        ForwardCostCurve.Table t = ForwardCostCurve.measure(target, new int[] {context}, used, 3, 7);
-        ForwardCostCurve.Table d = ForwardCostCurve.measure(draft, new int[] {context}, new int[] {1}, 3, 7);
+        // a first pass warms the JIT and the allocator; only the second pass is kept
+        ForwardCostCurve.measure(target, new int[] {context}, used, 5, 3);
+        ForwardCostCurve.measure(draft, new int[] {context}, new int[] {1}, 20, 3);
+        ForwardCostCurve.Table t = ForwardCostCurve.measure(target, new int[] {context}, used, 3, 9);
+        ForwardCostCurve.Table d = ForwardCostCurve.measure(draft, new int[] {context}, new int[] {1}, 3, 15);
         return new MeasuredTreeCost(used, t.millis()[0], d.millis()[0][0]);
     }
 

@@ -1,0 +1,69 @@
+package dev.dyspec.app;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.dyspec.app.engine.ModelService;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
+import org.springframework.http.MediaType;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/** The calibrated strategies learn from served traffic, and the service shows what it learned. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@AutoConfigureWebTestClient
+class CalibrationApiTest {
+
+    @DynamicPropertySource
+    static void models(DynamicPropertyRegistry registry) {
+        SharedPair.register(registry);
+    }
+
+    @Autowired
+    WebTestClient web;
+
+    @Autowired
+    ModelService models;
+
+    @Autowired
+    JsonMapper json;
+
+    @BeforeEach
+    void loaded() throws InterruptedException {
+        SharedPair.awaitLoaded(models);
+    }
+
+    @Test
+    void calibratedTrafficFeedsTheCurveAndTreeSizesAreReported() {
+        String greedy = null;
+        // the size rule may decide that no node pays on a noisy cost curve, so drafting is also forced once
+        String[][] runs = {{"target-only", "false"}, {"dyspec-calibrated", "false"}, {"dyspec-calibrated", "true"}};
+        for (String[] run : runs) {
+            String strategy = run[0];
+            JsonNode r = json.readTree(web.post().uri("/v1/completions").contentType(MediaType.APPLICATION_JSON)
+                    .bodyValue("{\"prompt\": \"Once upon a time\", \"max_tokens\": 30, \"temperature\": 0,"
+                            + " \"dyspec\": {\"strategy\": \"" + strategy + "\", \"budget\": 16, \"adaptiveSize\": "
+                            + run[1] + "}}")
+                    .exchange().expectStatus().isOk().expectBody().returnResult().getResponseBody());
+            String text = r.at("/choices/0/text").asText();
+            if (greedy == null) {
+                greedy = text;
+            }
+            assertThat(text).as(strategy).isEqualTo(greedy);
+        }
+        JsonNode c = json.readTree(web.get().uri("/v1/calibration").exchange().expectStatus().isOk()
+                .expectBody().returnResult().getResponseBody());
+        assertThat(c.at("/acceptance/greedy/observations").asLong()).isPositive();
+        assertThat(c.at("/acceptance/greedy/curve").size()).isEqualTo(16);
+        assertThat(c.at("/cost/measured").asBoolean()).isTrue();
+        assertThat(c.at("/cost/draftMsPerNode").asDouble()).isPositive();
+        assertThat(c.at("/treeSizes/dyspec-calibrated/steps").asLong()).isPositive();
+        assertThat(c.at("/treeSizes/dyspec-calibrated/meanTreeSize").asDouble()).isBetween(0.0, 16.0);
+    }
+}
