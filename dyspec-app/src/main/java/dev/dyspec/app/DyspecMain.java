@@ -3,7 +3,9 @@ package dev.dyspec.app;
 import dev.dyspec.app.cli.BenchCommand;
 import dev.dyspec.app.cli.BenchForwardCommand;
 import dev.dyspec.app.cli.CliException;
+import dev.dyspec.app.cli.EvalPairCommand;
 import dev.dyspec.app.cli.GenerateCommand;
+import dev.dyspec.app.cli.TrainCommand;
 import dev.dyspec.core.checkpoint.CheckpointException;
 import java.io.PrintStream;
 import java.util.Arrays;
@@ -17,6 +19,9 @@ public final class DyspecMain {
               generate        decode from a prompt (--target PATH [--draft PATH --strategy NAME] [--prompt TEXT] ...)
               bench           compare strategies over budgets and temperatures (--target PATH --draft PATH [--quick] ...)
               bench-forward   print the forward cost curve (--model PATH | --synthetic DIMxLAYERS ...)
+              train           train a Llama model on text (--corpus FILE --out DIR [--vocab-size N --dim D --layers L ...])
+              distill         distill a draft for a target (--target PATH --corpus FILE --out DIR [--temperature T ...])
+              eval-pair       perplexities, agreement, expected acceptance and cost ratio of a pair
             Strategies: target-only, chain, fixed-tree, dyspec, dyspec-threshold.
             """;
 
@@ -45,6 +50,9 @@ public final class DyspecMain {
                 case "generate" -> new GenerateCommand(out, err).run(args);
                 case "bench-forward" -> new BenchForwardCommand(out).run(args);
                 case "bench" -> new BenchCommand(out, err).run(args);
+                case "train" -> new TrainCommand(out, err, false).run(args);
+                case "distill" -> new TrainCommand(out, err, true).run(args);
+                case "eval-pair" -> new EvalPairCommand(out, err).run(args);
                 default -> throw new CliException("unknown command '" + args[0] + "'\n" + USAGE);
             };
         } catch (CliException | CheckpointException | IllegalArgumentException e) {

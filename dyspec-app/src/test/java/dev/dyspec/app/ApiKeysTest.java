@@ -1,35 +1,14 @@
 package dev.dyspec.app;
 
-import dev.dyspec.app.engine.ModelService;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.test.web.reactive.server.WebTestClient;
 
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
         properties = {"dyspec.security.api-keys[0]=sk-first", "dyspec.security.api-keys[1]=sk-second"})
 @AutoConfigureWebTestClient
-class ApiKeysTest {
+class ApiKeysTest extends SharedPairServiceTest {
 
-    @DynamicPropertySource
-    static void models(DynamicPropertyRegistry registry) {
-        SharedPair.register(registry);
-    }
-
-    @Autowired
-    WebTestClient web;
-
-    @Autowired
-    ModelService models;
-
-    @BeforeEach
-    void loaded() throws InterruptedException {
-        SharedPair.awaitLoaded(models);
-    }
 
     @Test
     void everyV1CallNeedsAConfiguredKey() {

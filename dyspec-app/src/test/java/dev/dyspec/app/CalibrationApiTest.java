@@ -2,42 +2,17 @@ package dev.dyspec.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.dyspec.app.engine.ModelService;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.http.MediaType;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.test.web.reactive.server.WebTestClient;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 /** The calibrated strategies learn from served traffic, and the service shows what it learned. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureWebTestClient
-class CalibrationApiTest {
+class CalibrationApiTest extends SharedPairServiceTest {
 
-    @DynamicPropertySource
-    static void models(DynamicPropertyRegistry registry) {
-        SharedPair.register(registry);
-    }
-
-    @Autowired
-    WebTestClient web;
-
-    @Autowired
-    ModelService models;
-
-    @Autowired
-    JsonMapper json;
-
-    @BeforeEach
-    void loaded() throws InterruptedException {
-        SharedPair.awaitLoaded(models);
-    }
 
     @Test
     void calibratedTrafficFeedsTheCurveAndTreeSizesAreReported() {

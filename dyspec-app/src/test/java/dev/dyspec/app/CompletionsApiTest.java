@@ -9,38 +9,18 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.core.ParameterizedTypeReference;
 import org.springframework.http.MediaType;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.test.web.reactive.server.WebTestClient;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureWebTestClient
-class CompletionsApiTest {
-
-    @DynamicPropertySource
-    static void models(DynamicPropertyRegistry registry) {
-        SharedPair.register(registry);
-    }
-
-    @Autowired
-    WebTestClient web;
-
-    @Autowired
-    ModelService models;
-
-    @Autowired
-    JsonMapper json;
+class CompletionsApiTest extends SharedPairServiceTest {
 
     @BeforeEach
-    void loaded() throws InterruptedException {
-        SharedPair.awaitLoaded(models);
+    void ready() {
         assertThat(models.state()).isEqualTo(ModelService.State.READY);
     }
 

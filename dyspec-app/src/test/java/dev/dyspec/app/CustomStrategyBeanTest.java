@@ -5,27 +5,21 @@ import dev.dyspec.api.SamplingParams;
 import dev.dyspec.api.StrategyOptions;
 import dev.dyspec.api.TokenTree;
 import dev.dyspec.api.TreeStrategy;
-import dev.dyspec.app.engine.ModelService;
 import dev.dyspec.strategies.ChainStrategy;
 import java.util.random.RandomGenerator;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Import;
 import org.springframework.http.MediaType;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.test.web.reactive.server.WebTestClient;
 
 /** A TreeStrategy bean from the user's own configuration becomes selectable by its name. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "dyspec.default-strategy=short-chain")
 @AutoConfigureWebTestClient
 @Import(CustomStrategyBeanTest.UserStrategies.class)
-class CustomStrategyBeanTest {
+class CustomStrategyBeanTest extends SharedPairServiceTest {
 
     @TestConfiguration
     static class UserStrategies {
@@ -52,21 +46,6 @@ class CustomStrategyBeanTest {
         }
     }
 
-    @DynamicPropertySource
-    static void models(DynamicPropertyRegistry registry) {
-        SharedPair.register(registry);
-    }
-
-    @Autowired
-    WebTestClient web;
-
-    @Autowired
-    ModelService models;
-
-    @BeforeEach
-    void loaded() throws InterruptedException {
-        SharedPair.awaitLoaded(models);
-    }
 
     @Test
     void userStrategyIsSelectableAndCanBeTheDefault() {

@@ -2,20 +2,13 @@ package dev.dyspec.app;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.dyspec.app.engine.ModelService;
 import java.util.HashSet;
 import java.util.Set;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.webtestclient.autoconfigure.AutoConfigureWebTestClient;
 import org.springframework.http.MediaType;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.test.web.reactive.server.WebTestClient;
 import tools.jackson.databind.JsonNode;
-import tools.jackson.databind.json.JsonMapper;
 
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
     "dyspec.experiments[0].id=tree-vs-chain",
@@ -27,26 +20,8 @@ import tools.jackson.databind.json.JsonMapper;
     "dyspec.experiments[0].arms[1].budget=8",
     "dyspec.experiments[0].arms[1].weight=1"})
 @AutoConfigureWebTestClient
-class ExperimentsApiTest {
+class ExperimentsApiTest extends SharedPairServiceTest {
 
-    @DynamicPropertySource
-    static void models(DynamicPropertyRegistry registry) {
-        SharedPair.register(registry);
-    }
-
-    @Autowired
-    WebTestClient web;
-
-    @Autowired
-    ModelService models;
-
-    @Autowired
-    JsonMapper json;
-
-    @BeforeEach
-    void loaded() throws InterruptedException {
-        SharedPair.awaitLoaded(models);
-    }
 
     private JsonNode complete(String user, boolean header) {
         var spec = web.post().uri("/v1/completions").contentType(MediaType.APPLICATION_JSON);

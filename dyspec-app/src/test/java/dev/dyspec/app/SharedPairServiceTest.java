@@ -1,0 +1,32 @@
+package dev.dyspec.app;
+
+import dev.dyspec.app.engine.ModelService;
+import org.junit.jupiter.api.BeforeEach;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import tools.jackson.databind.json.JsonMapper;
+
+/** What every service test on the shared pair needs: the models, a client, and a wait for loading. */
+abstract class SharedPairServiceTest {
+
+    @DynamicPropertySource
+    static void models(DynamicPropertyRegistry registry) {
+        SharedPair.register(registry);
+    }
+
+    @Autowired
+    WebTestClient web;
+
+    @Autowired
+    ModelService models;
+
+    @Autowired
+    JsonMapper json;
+
+    @BeforeEach
+    void loaded() throws InterruptedException {
+        SharedPair.awaitLoaded(models);
+    }
+}
