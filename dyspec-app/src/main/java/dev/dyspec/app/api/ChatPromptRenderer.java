@@ -2,6 +2,8 @@ package dev.dyspec.app.api;
 
 import com.hubspot.jinjava.Jinjava;
 import com.hubspot.jinjava.JinjavaConfig;
+import com.hubspot.jinjava.interpret.RenderResult;
+import com.hubspot.jinjava.interpret.TemplateError;
 import com.hubspot.jinjava.lib.fn.ELFunctionDefinition;
 import dev.dyspec.core.model.PromptTemplate;
 import java.util.ArrayList;
@@ -36,20 +38,19 @@ public final class ChatPromptRenderer {
             context.put("bos_token", template.bosToken());
             context.put("eos_token", template.eosToken());
             context.put("add_generation_prompt", true);
-            try {
-                return jinja.render(template.chatTemplate(), context);
-            } catch (ApiException e) {
-                throw e;
-            } catch (RuntimeException e) {
-                Throwable cause = e;
-                while (cause.getCause() != null) {
-                    cause = cause.getCause();
-                    if (cause instanceof ApiException api) {
+            RenderResult result = jinja.renderForResult(template.chatTemplate(), context);
+            for (TemplateError error : result.getErrors()) {
+                if (error.getSeverity() != TemplateError.ErrorType.FATAL) {
+                    continue;
+                }
+                for (Throwable t = error.getException(); t != null; t = t.getCause()) {
+                    if (t instanceof ApiException api) {
                         throw api;
                     }
                 }
-                throw ApiException.invalid("messages", "the model's chat template failed: " + e.getMessage());
+                throw ApiException.invalid("messages", "the model's chat template failed: " + error.getMessage());
             }
+            return result.getOutput();
         }
         StringBuilder text = new StringBuilder();
         for (Map<String, String> m : messages) {
