@@ -52,8 +52,7 @@ public final class EvalPairCommand {
         if (targetCheckpoint.config().vocabSize() != draftCheckpoint.config().vocabSize()) {
             throw new CliException("the draft's vocabulary differs from the target's");
         }
-        // everything of the file is held out here: evaluate on all of it
-        TokenCorpus tokens = TokenCorpus.load(List.of(corpus), tokenizer, targetCheckpoint.config().bosTokenId(), 0.999,
+        TokenCorpus tokens = TokenCorpus.heldOutOnly(List.of(corpus), tokenizer, targetCheckpoint.config().bosTokenId(),
                 seq + 1);
         PairEvaluation.Result r;
         try (NDManager manager = NDManager.newBaseManager();

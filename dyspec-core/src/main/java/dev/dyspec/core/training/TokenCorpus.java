@@ -56,6 +56,17 @@ public final class TokenCorpus {
         return new TokenCorpus(train, val);
     }
 
+    /** Every token of the files as held-out text, for evaluation only. */
+    public static TokenCorpus heldOutOnly(List<Path> files, TextTokenizer tokenizer, int bos, int minTokens) {
+        TokenCorpus all = load(files, tokenizer, bos, 0.0001, 0);
+        int[] everything = concat(List.of(all.train, all.validation));
+        if (everything.length < minTokens) {
+            throw new IllegalArgumentException("held-out text too small: " + everything.length + " tokens; need at least "
+                    + minTokens);
+        }
+        return new TokenCorpus(everything, everything);
+    }
+
     /** Paragraph-sized chunks keep tokenizer calls small; each file starts with the start token. */
     private static int[] encodeInChunks(String text, TextTokenizer tokenizer, int bos) {
         List<int[]> parts = new ArrayList<>();
