@@ -1,6 +1,7 @@
 package dev.dyspec.app;
 
 import dev.dyspec.app.engine.ModelService;
+import java.time.Duration;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -28,5 +29,7 @@ abstract class SharedPairServiceTest {
     @BeforeEach
     void loaded() throws InterruptedException {
         SharedPair.awaitLoaded(models);
+        // a loaded CI machine can stall a response past WebTestClient's 5 s default
+        web = web.mutate().responseTimeout(Duration.ofSeconds(60)).build();
     }
 }

@@ -56,6 +56,18 @@ public final class LlamaTrainer {
      */
     public static Outcome run(Checkpoint init, TrainableLlama teacher, TokenCorpus corpus, TrainingConfig cfg,
                               Path checkpointDir, Progress progress) throws IOException {
+        try {
+            return NoGrad.call(() -> runWithoutGrad(init, teacher, corpus, cfg, checkpointDir, progress));
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Grad mode is off here; the GradientCollector turns it on around each training forward only. */
+    private static Outcome runWithoutGrad(Checkpoint init, TrainableLlama teacher, TokenCorpus corpus, TrainingConfig cfg,
+                                          Path checkpointDir, Progress progress) throws IOException {
         if (corpus.maxId() >= init.config().vocabSize()) {
             throw new IllegalArgumentException("corpus/tokenizer mismatch: the corpus holds token id " + corpus.maxId()
                     + " but the model's vocabulary has " + init.config().vocabSize() + " tokens");

@@ -21,6 +21,17 @@ public final class PairEvaluation {
     }
 
     public static Result evaluate(TrainableLlama target, TrainableLlama draft, TokenCorpus corpus, int batches, int length) {
+        try {
+            return NoGrad.call(() -> evaluateWithoutGrad(target, draft, corpus, batches, length));
+        } catch (RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static Result evaluateWithoutGrad(TrainableLlama target, TrainableLlama draft, TokenCorpus corpus, int batches,
+                                              int length) {
         double targetNll = 0;
         double draftNll = 0;
         double agree = 0;
