@@ -36,7 +36,7 @@ class CompletionsApiTest extends SharedPairServiceTest {
                 {"prompt": "Once upon a time", "max_tokens": 40, "temperature": 0, "dyspec": {"strategy": "target-only"}}
                 """).at("/choices/0/text").asText();
         assertThat(reference).isNotBlank();
-        for (String strategy : List.of("chain", "fixed-tree", "dyspec", "dyspec-threshold")) {
+        for (String strategy : List.of("chain", "fixed-tree", "dyspec", "dyspec-threshold", "dyspec-calibrated")) {
             JsonNode r = post("/v1/completions", """
                     {"prompt": "Once upon a time", "max_tokens": 40, "temperature": 0, "dyspec": {"strategy": "%s", "budget": 8}}
                     """.formatted(strategy));
@@ -47,6 +47,20 @@ class CompletionsApiTest extends SharedPairServiceTest {
             assertThat(r.at("/usage/total_tokens").asInt()).isEqualTo(r.at("/usage/prompt_tokens").asInt() + 40);
             assertThat(r.at("/object").asText()).isEqualTo("text_completion");
         }
+    }
+
+    @Test
+    void batchedDySpecExpansionsKeepTheGreedyText() {
+        String reference = post("/v1/completions", """
+                {"prompt": "Lily", "max_tokens": 30, "temperature": 0, "dyspec": {"strategy": "target-only"}}
+                """).at("/choices/0/text").asText();
+        JsonNode r = post("/v1/completions", """
+                {"prompt": "Lily", "max_tokens": 30, "temperature": 0,
+                 "dyspec": {"strategy": "dyspec", "budget": 16, "expansionsPerForward": 4}}
+                """);
+        assertThat(r.at("/choices/0/text").asText()).isEqualTo(reference);
+        // four actions share a forward: fewer draft forwards than drafted nodes
+        assertThat(r.at("/speculative/draft_forwards").asInt()).isLessThan(r.at("/speculative/drafted_tokens").asInt());
     }
 
     @Test
@@ -148,6 +162,7 @@ class CompletionsApiTest extends SharedPairServiceTest {
         "budget over max | {\"prompt\": \"a\", \"dyspec\": {\"budget\": 65}} | 400 | dyspec",
         "threshold of one | {\"prompt\": \"a\", \"dyspec\": {\"strategy\": \"dyspec-threshold\", \"threshold\": 1}} | 400 | dyspec",
         "bad tree shape | {\"prompt\": \"a\", \"dyspec\": {\"strategy\": \"fixed-tree\", \"treeShape\": \"4,x\"}} | 400 | dyspec.treeShape",
+        "zero expansions | {\"prompt\": \"a\", \"dyspec\": {\"strategy\": \"dyspec\", \"expansionsPerForward\": 0}} | 400 | dyspec",
         "array prompt | {\"prompt\": [1, 2]} | 400 | prompt",
         "empty body | | 400 | "})
     void badCompletionRequestsGetAnOpenAiError(String name, String body, int status, String param) {

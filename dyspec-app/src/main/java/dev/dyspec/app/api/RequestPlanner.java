@@ -100,6 +100,9 @@ public class RequestPlanner {
             if (ext.adaptiveSize() != null) {
                 options = options.withAdaptiveSize(ext.adaptiveSize());
             }
+            if (ext.expansionsPerForward() != null) {
+                options = options.withExpansionsPerForward(ext.expansionsPerForward());
+            }
         }
         if (strategy.usesDraft() && decoder.draft().isEmpty()) {
             throw ApiException.invalid("dyspec.strategy", "strategy '" + strategy.name()
