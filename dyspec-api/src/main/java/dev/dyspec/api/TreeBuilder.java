@@ -96,15 +96,6 @@ public final class TreeBuilder {
         return children.get(node).size();
     }
 
-    public boolean hasChildWithToken(int node, int token) {
-        for (int c : children.get(node)) {
-            if (tokens.get(c) == token) {
-                return true;
-            }
-        }
-        return false;
-    }
-
     /** The path from the root to {@code node}, both included. */
     public int[] pathTo(int node) {
         int[] path = new int[depth(node) + 1];

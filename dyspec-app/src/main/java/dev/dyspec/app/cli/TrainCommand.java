@@ -94,7 +94,7 @@ public final class TrainCommand {
                 a.getInt("eval-batches", 8), a.getInt("checkpoint-every", 100), a.getLong("seed", 1),
                 distill ? (float) a.getDouble("temperature", 1.0) : null);
         Checkpoint init = RandomInit.checkpoint(config, a.getLong("seed", 1));
-        TrainingProgressBar bar = new TrainingProgressBar(err, training.batchSize() * training.sequenceLength());
+        TrainingProgressBar bar = new TrainingProgressBar(err);
         LlamaTrainer.Outcome outcome;
         if (distill) {
             try (NDManager manager = NDManager.newBaseManager();

@@ -12,7 +12,7 @@ final class TrainingProgressBar implements LlamaTrainer.Progress {
     private double lastValidation = Double.NaN;
     private long lastDraw;
 
-    TrainingProgressBar(PrintStream err, int tokensPerStep) {
+    TrainingProgressBar(PrintStream err) {
         this.err = err;
     }
 

@@ -32,12 +32,7 @@ public final class HfCheckpointLoader {
             if (f == null) {
                 throw new CheckpointException(dir, "missing tensor '" + e.getKey() + "' (required by config.json)");
             }
-            SafetensorsFile.Entry entry = f.entry(e.getKey());
-            if (!java.util.Arrays.equals(entry.shape(), e.getValue())) {
-                throw new CheckpointException(f.file(), "tensor '" + e.getKey() + "' has shape "
-                        + java.util.Arrays.toString(entry.shape()) + " but config.json implies "
-                        + java.util.Arrays.toString(e.getValue()));
-            }
+            LlamaTensorNames.checkShape(f.file(), e.getKey(), f.entry(e.getKey()).shape(), e.getValue());
             weights.put(e.getKey(), f.read(e.getKey()));
         }
         return new Checkpoint(dir, config, weights);

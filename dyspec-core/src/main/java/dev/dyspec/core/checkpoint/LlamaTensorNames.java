@@ -54,9 +54,9 @@ public final class LlamaTensorNames {
     }
 
     /** Fails with the file and tensor named when a shape disagrees with the config. */
-    public static void checkShape(Path file, WeightTensor t, int[] expected) {
-        if (!t.hasShape(expected)) {
-            throw new CheckpointException(file, "tensor '" + t.name() + "' has shape " + Arrays.toString(t.shape())
+    public static void checkShape(Path file, String name, int[] actual, int[] expected) {
+        if (!Arrays.equals(actual, expected)) {
+            throw new CheckpointException(file, "tensor '" + name + "' has shape " + Arrays.toString(actual)
                     + " but config.json implies " + Arrays.toString(expected));
         }
     }

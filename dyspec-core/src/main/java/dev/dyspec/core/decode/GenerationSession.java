@@ -63,8 +63,7 @@ public final class GenerationSession implements AutoCloseable {
         this.targetCache = target.lm().newCache(capacity);
         long start = System.nanoTime();
         if (prefix.length > 0) {
-            target.lm().forwardChain(targetCache, prefix, false);
-            targetCache.keep(range(prefix.length));
+            target.lm().prefill(targetCache, prefix);
         }
         stats.prefill(System.nanoTime() - start);
         boolean useDraft = request.strategy().usesDraft() && draftModel != null;
@@ -203,13 +202,6 @@ public final class GenerationSession implements AutoCloseable {
         }
     }
 
-    private static int[] range(int n) {
-        int[] r = new int[n];
-        for (int i = 0; i < n; i++) {
-            r[i] = i;
-        }
-        return r;
-    }
 
     private static final DraftHandle NO_DRAFT = new DraftHandle() {
         @Override

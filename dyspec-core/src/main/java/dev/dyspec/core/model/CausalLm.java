@@ -221,6 +221,12 @@ public final class CausalLm implements AutoCloseable {
         return result;
     }
 
+    /** Runs a causal sequence through the model and commits it to the cache, computing no logits. */
+    public void prefill(KvCache cache, int[] tokens) {
+        forwardChain(cache, tokens, false);
+        cache.commitScratch();
+    }
+
     /** Scores a causal run of tokens after everything in the cache (scratch must be empty). */
     public float[][] forwardChain(KvCache cache, int[] tokens, boolean wantLogits) {
         if (cache.scratch() != 0) {

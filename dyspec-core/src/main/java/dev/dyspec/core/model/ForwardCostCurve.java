@@ -26,8 +26,7 @@ public final class ForwardCostCurve {
             try (KvCache cache = lm.newCache(context + maxNew + 1)) {
                 int[] prefix = random.ints(context, 0, vocab).toArray();
                 if (context > 0) {
-                    lm.forwardChain(cache, prefix, false);
-                    cache.keep(range(context));
+                    lm.prefill(cache, prefix);
                 }
                 for (int k = 0; k < newTokens.length; k++) {
                     int n = newTokens[k];
@@ -71,11 +70,4 @@ public final class ForwardCostCurve {
         return mask;
     }
 
-    private static int[] range(int n) {
-        int[] r = new int[n];
-        for (int i = 0; i < n; i++) {
-            r[i] = i;
-        }
-        return r;
-    }
 }

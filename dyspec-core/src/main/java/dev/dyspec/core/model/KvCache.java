@@ -118,9 +118,9 @@ public final class KvCache implements AutoCloseable {
         scratch = 0;
     }
 
-    /** Empties the cache for a new sequence; the memory stays allocated. */
-    public void reset() {
-        committed = 0;
+    /** Appends the whole scratch region, in order, to the committed prefix (no data moves). */
+    public void commitScratch() {
+        committed += scratch;
         scratch = 0;
     }
 

@@ -80,8 +80,7 @@ class CausalLmTest {
                 RandomTree tree = RandomTree.generate(random, 1 + random.nextInt(15), 61);
                 float[][] treeLogits;
                 try (KvCache cache = lm.newCache(128)) {
-                    lm.forwardChain(cache, context, false);
-                    cache.keep(range(context.length));
+                    lm.prefill(cache, context);
                     treeLogits = lm.forward(cache, tree.tokens, tree.positions(context.length), tree.mask(), true);
                 }
                 for (int node = 0; node < tree.size(); node++) {
@@ -109,8 +108,7 @@ class CausalLmTest {
                 int[] pathNodes = tree.pathNodes(leaf);
                 int[] continuation = random.ints(3, 0, 61).toArray();
                 try (KvCache cache = lm.newCache(128); KvCache fresh = lm.newCache(128)) {
-                    lm.forwardChain(cache, context, false);
-                    cache.keep(range(context.length));
+                    lm.prefill(cache, context);
                     lm.forward(cache, tree.tokens, tree.positions(context.length), tree.mask(), false);
                     cache.keep(pathNodes);
                     assertEquals(context.length + pathNodes.length, cache.committed());
@@ -123,14 +121,6 @@ class CausalLmTest {
                 }
             }
         }
-    }
-
-    static int[] range(int n) {
-        int[] r = new int[n];
-        for (int i = 0; i < n; i++) {
-            r[i] = i;
-        }
-        return r;
     }
 
     static int[] concat(int[] a, int[] b) {

@@ -24,8 +24,7 @@ class NativeMemoryTest {
         try (LanguageModel model = loader.load(SharedModels.hf("stories260K"));
              KvCache cache = model.lm().newCache(600)) {
             int[] context = model.tokenizer().encode("Once upon a time there was a little dog");
-            model.lm().forwardChain(cache, context, false);
-            cache.keep(CausalLmTest.range(context.length));
+            model.lm().prefill(cache, context);
             boolean[][] tree = {{true, false, false, false}, {true, true, false, false}, {true, false, true, false},
                     {true, false, true, true}};
             int[] positions = {context.length, context.length + 1, context.length + 1, context.length + 2};

@@ -25,13 +25,4 @@ public final class Logits {
         return maxRelativeDifference(a, d);
     }
 
-    public static int argmax(float[] row) {
-        int best = 0;
-        for (int i = 1; i < row.length; i++) {
-            if (row[i] > row[best]) {
-                best = i;
-            }
-        }
-        return best;
-    }
 }
