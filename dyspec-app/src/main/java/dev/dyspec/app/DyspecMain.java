@@ -2,6 +2,7 @@ package dev.dyspec.app;
 
 import dev.dyspec.app.cli.BenchCommand;
 import dev.dyspec.app.cli.BenchForwardCommand;
+import dev.dyspec.app.cli.ChatPromptCommand;
 import dev.dyspec.app.cli.CliException;
 import dev.dyspec.app.cli.EvalPairCommand;
 import dev.dyspec.app.cli.GenerateCommand;
@@ -22,7 +23,9 @@ public final class DyspecMain {
               train           train a Llama model on text (--corpus FILE --out DIR [--vocab-size N --dim D --layers L ...])
               distill         distill a draft for a target (--target PATH --corpus FILE --out DIR [--temperature T ...])
               eval-pair       perplexities, agreement, expected acceptance and cost ratio of a pair
-            Strategies: target-only, chain, fixed-tree, dyspec, dyspec-threshold.
+              chat-prompt     print the prompt a chat request becomes (--model PATH --request FILE [--now YYYY-MM-DD])
+            Strategies: target-only, chain, fixed-tree, dyspec, dyspec-threshold, dyspec-calibrated,
+            dyspec-calibrated-threshold.
             """;
 
     private DyspecMain() {
@@ -53,6 +56,7 @@ public final class DyspecMain {
                 case "train" -> new TrainCommand(out, err, false).run(args);
                 case "distill" -> new TrainCommand(out, err, true).run(args);
                 case "eval-pair" -> new EvalPairCommand(out, err).run(args);
+                case "chat-prompt" -> new ChatPromptCommand(out).run(args);
                 default -> throw new CliException("unknown command '" + args[0] + "'\n" + USAGE);
             };
         } catch (CliException | CheckpointException | IllegalArgumentException e) {

@@ -27,7 +27,7 @@ class AdmissionAndCancellationTest {
 
     @DynamicPropertySource
     static void models(DynamicPropertyRegistry registry) {
-        SharedPair.register(registry);
+        ShippedPair.register(registry);
     }
 
     @LocalServerPort
@@ -40,7 +40,7 @@ class AdmissionAndCancellationTest {
 
     @BeforeEach
     void setUp() throws InterruptedException {
-        SharedPair.awaitLoaded(models);
+        ShippedPair.awaitLoaded(models);
         client = WebClient.create("http://localhost:" + port);
     }
 

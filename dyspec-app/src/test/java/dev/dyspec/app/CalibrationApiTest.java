@@ -11,7 +11,7 @@ import tools.jackson.databind.JsonNode;
 /** The calibrated strategies learn from served traffic, and the service shows what it learned. */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureWebTestClient
-class CalibrationApiTest extends SharedPairServiceTest {
+class CalibrationApiTest extends ShippedPairServiceTest {
 
 
     @Test

@@ -3,6 +3,7 @@ package dev.dyspec.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dyspec.app.engine.ModelService;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
@@ -17,7 +18,7 @@ import tools.jackson.databind.JsonNode;
 
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureWebTestClient
-class CompletionsApiTest extends SharedPairServiceTest {
+class CompletionsApiTest extends ShippedPairServiceTest {
 
     @BeforeEach
     void ready() {
@@ -66,7 +67,7 @@ class CompletionsApiTest extends SharedPairServiceTest {
     @Test
     void chatCompletionAnswersAsAssistant() {
         JsonNode r = post("/v1/chat/completions", """
-                {"model": "stories260K", "messages": [{"role": "user", "content": "Tell me a story"}], "max_tokens": 16, "seed": 3}
+                {"model": "dyspec-target", "messages": [{"role": "user", "content": "Tell me a story"}], "max_tokens": 16, "seed": 3}
                 """);
         assertThat(r.at("/object").asText()).isEqualTo("chat.completion");
         assertThat(r.at("/choices/0/message/role").asText()).isEqualTo("assistant");
@@ -85,7 +86,7 @@ class CompletionsApiTest extends SharedPairServiceTest {
                 .exchange().expectStatus().isOk()
                 .expectHeader().contentTypeCompatibleWith(MediaType.TEXT_EVENT_STREAM)
                 .returnResult(new ParameterizedTypeReference<String>() { })
-                .getResponseBody().collectList().block();
+                .getResponseBody().collectList().block(Duration.ofSeconds(60));
         assertThat(events).isNotNull();
         assertThat(events.get(events.size() - 1)).isEqualTo("[DONE]");
         List<JsonNode> chunks = events.subList(0, events.size() - 1).stream().map(json::readTree).toList();
@@ -121,7 +122,7 @@ class CompletionsApiTest extends SharedPairServiceTest {
                         """)
                 .exchange().expectStatus().isOk()
                 .returnResult(new ParameterizedTypeReference<String>() { })
-                .getResponseBody().collectList().block();
+                .getResponseBody().collectList().block(Duration.ofSeconds(60));
         JsonNode first = json.readTree(events.get(0));
         assertThat(first.at("/object").asText()).isEqualTo("chat.completion.chunk");
         assertThat(first.at("/choices/0/delta/role").asText()).isEqualTo("assistant");
@@ -130,10 +131,16 @@ class CompletionsApiTest extends SharedPairServiceTest {
 
     @Test
     void stopStringsEndTheTextBeforeThem() {
+        String whole = post("/v1/completions", """
+                {"prompt": "And God said", "max_tokens": 60, "temperature": 0}
+                """).at("/choices/0/text").asText();
+        String[] words = whole.trim().split("\\s+");
+        String stop = words[Math.min(words.length - 1, 4)];
+        assertThat(stop).isNotBlank();
         JsonNode r = post("/v1/completions", """
-                {"prompt": "Once upon a time", "max_tokens": 60, "temperature": 0, "stop": ["Lily"]}
-                """);
-        assertThat(r.at("/choices/0/text").asText()).isEqualTo(", there was a little girl named ");
+                {"prompt": "And God said", "max_tokens": 60, "temperature": 0, "stop": ["%s"]}
+                """.formatted(stop));
+        assertThat(r.at("/choices/0/text").asText()).isEqualTo(whole.substring(0, whole.indexOf(stop)));
         assertThat(r.at("/choices/0/finish_reason").asText()).isEqualTo("stop");
     }
 
@@ -141,7 +148,7 @@ class CompletionsApiTest extends SharedPairServiceTest {
     void modelsListsTheServedModel() {
         JsonNode r = json.readTree(web.get().uri("/v1/models").exchange().expectStatus().isOk()
                 .expectBody().returnResult().getResponseBody());
-        assertThat(r.at("/data/0/id").asText()).isEqualTo("stories260K");
+        assertThat(r.at("/data/0/id").asText()).isEqualTo(ShippedPair.TARGET);
     }
 
     @ParameterizedTest(name = "{0}")

@@ -19,7 +19,7 @@ import org.springframework.http.MediaType;
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = "dyspec.default-strategy=short-chain")
 @AutoConfigureWebTestClient
 @Import(CustomStrategyBeanTest.UserStrategies.class)
-class CustomStrategyBeanTest extends SharedPairServiceTest {
+class CustomStrategyBeanTest extends ShippedPairServiceTest {
 
     @TestConfiguration
     static class UserStrategies {

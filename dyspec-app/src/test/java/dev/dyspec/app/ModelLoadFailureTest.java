@@ -3,6 +3,7 @@ package dev.dyspec.app;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dyspec.app.engine.ModelService;
+import java.time.Duration;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
@@ -23,7 +24,9 @@ class ModelLoadFailureTest {
 
     @Test
     void readinessStaysDownWithTheReason() throws InterruptedException {
-        SharedPair.awaitLoaded(models);
+        ShippedPair.awaitLoaded(models);
+        // the first request of a JVM can take longer than WebTestClient's 5 s default on a busy machine
+        WebTestClient web = this.web.mutate().responseTimeout(Duration.ofSeconds(60)).build();
         assertThat(models.state()).isEqualTo(ModelService.State.FAILED);
         web.get().uri("/actuator/health/readiness").exchange().expectStatus().isEqualTo(503)
                 .expectBody().jsonPath("$.components.models.details.reason")

@@ -1,8 +1,12 @@
 package dev.dyspec.app.api;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import java.util.Map;
 
-/** Body of {@code POST /v1/completions}; unknown OpenAI fields are ignored. */
+/**
+ * Body of {@code POST /v1/completions}. Every OpenAI field is either honoured or refused with a 400
+ * ({@link RequestConformance}); fields unknown to this version are ignored.
+ */
 public record CompletionRequest(
         String model,
         Object prompt,
@@ -15,5 +19,12 @@ public record CompletionRequest(
         @JsonProperty("stream_options") StreamOptions streamOptions,
         String user,
         Integer n,
+        Integer logprobs,
+        Boolean echo,
+        String suffix,
+        @JsonProperty("best_of") Integer bestOf,
+        @JsonProperty("logit_bias") Map<String, Object> logitBias,
+        @JsonProperty("presence_penalty") Double presencePenalty,
+        @JsonProperty("frequency_penalty") Double frequencyPenalty,
         DyspecOptions dyspec) implements GenerationParameters {
 }

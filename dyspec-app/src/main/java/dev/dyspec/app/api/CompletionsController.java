@@ -11,10 +11,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import dev.dyspec.app.security.AdminAccess;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.codec.ServerSentEvent;
+import com.fasterxml.jackson.annotation.JsonProperty;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
@@ -29,63 +33,94 @@ import tools.jackson.databind.json.JsonMapper;
 @RestController
 public class CompletionsController {
 
+    /** Response header: the experiment arm that served the request. */
+    static final String ARM = "X-Dyspec-Arm";
+    /** Request header (admin key only): serve from this arm of the running experiment. */
+    static final String FORCE_ARM = "X-Dyspec-Force-Arm";
+
     private final ModelService models;
     private final RequestPlanner planner;
     private final GenerationService generations;
     private final ChatPromptRenderer chatRenderer = new ChatPromptRenderer();
     private final JsonMapper json;
+    private final AdminAccess adminAccess;
 
     public CompletionsController(ModelService models, RequestPlanner planner, GenerationService generations,
-                                 JsonMapper json) {
+                                 JsonMapper json, AdminAccess adminAccess) {
+        this.adminAccess = adminAccess;
         this.models = models;
         this.planner = planner;
         this.generations = generations;
         this.json = json;
     }
 
+    /** The served model as OpenAI's model object. */
+    public record ModelObject(String id, String object, long created, @JsonProperty("owned_by") String ownedBy) {
+    }
+
+    public record ModelList(String object, List<ModelObject> data) {
+    }
+
     @GetMapping("/v1/models")
-    public Map<String, Object> listModels() {
+    public ModelList listModels() {
+        return new ModelList("list", List.of(servedModel()));
+    }
+
+    @GetMapping("/v1/models/{id}")
+    public ModelObject retrieveModel(@PathVariable String id) {
+        ModelObject served = servedModel();
+        if (!served.id().equals(id)) {
+            throw new ApiException(org.springframework.http.HttpStatus.NOT_FOUND, "invalid_request_error", "model",
+                    "model_not_found", "the model '" + id + "' does not exist; this server serves '" + served.id() + "'");
+        }
+        return served;
+    }
+
+    private ModelObject servedModel() {
         models.engine();
-        Map<String, Object> model = new LinkedHashMap<>();
-        model.put("id", models.modelName());
-        model.put("object", "model");
-        model.put("created", 0);
-        model.put("owned_by", "dyspec");
-        return Map.of("object", "list", "data", List.of(model));
+        return new ModelObject(models.modelName(), "model", 0, "dyspec");
     }
 
     @PostMapping(path = "/v1/completions", produces = {MediaType.APPLICATION_JSON_VALUE, MediaType.TEXT_EVENT_STREAM_VALUE})
     public Object completions(@RequestBody CompletionRequest body,
-                              @RequestHeader(name = "X-Dyspec-User", required = false) String headerUser) {
+                              @RequestHeader(name = "X-Dyspec-User", required = false) String headerUser,
+                              @RequestHeader(name = FORCE_ARM, required = false) String forcedArm,
+                              @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization) {
         if (body == null) {
             throw ApiException.invalid(null, "the request body must be a JSON object");
         }
-        String prompt = promptText(body.prompt());
+        RequestConformance.checkCompletion(body);
+        String prompt = RequestConformance.promptText(body.prompt());
         int[] tokens = decoder().encodePrompt(prompt);
-        return respond(planner.plan(body, tokens, headerUser), body, false);
+        return respond(planner.plan(body, tokens, headerUser, forced(forcedArm, authorization)), body, false);
     }
 
     @PostMapping(path = "/v1/chat/completions", produces = {MediaType.APPLICATION_JSON_VALUE, MediaType.TEXT_EVENT_STREAM_VALUE})
     public Object chatCompletions(@RequestBody ChatRequest body,
-                                  @RequestHeader(name = "X-Dyspec-User", required = false) String headerUser) {
+                                  @RequestHeader(name = "X-Dyspec-User", required = false) String headerUser,
+                                  @RequestHeader(name = FORCE_ARM, required = false) String forcedArm,
+                                  @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization) {
         if (body == null) {
             throw ApiException.invalid(null, "the request body must be a JSON object");
         }
-        if (body.messages() == null || body.messages().isEmpty()) {
-            throw ApiException.invalid("messages", "messages must be a non-empty array");
-        }
-        List<Map<String, String>> messages = new ArrayList<>();
-        for (ChatRequest.ChatMessage m : body.messages()) {
-            if (m == null || m.role() == null || m.role().isBlank()) {
-                throw ApiException.invalid("messages", "every message needs a role");
-            }
-            messages.add(Map.of("role", m.role(), "content", contentText(m.content())));
-        }
+        List<Map<String, Object>> messages = ChatPromptRenderer.templateMessages(body.messages());
+        RequestConformance.checkChat(body);
         LanguageModel target = decoder().target();
-        String text = chatRenderer.render(messages, target.chat());
-        int[] tokens = text.startsWith(target.chat().bosToken()) && target.chat().present()
-                ? target.tokenizer().encode(text) : decoder().encodePrompt(text);
-        return respond(planner.plan(body, tokens, headerUser), body, true);
+        String text = chatRenderer.render(messages, body.tools(), target.chat());
+        // a template that writes the start token itself (or a model without one) is tokenized as it is
+        boolean templated = target.chat().present()
+                && (target.chat().bosToken() == null || text.startsWith(target.chat().bosToken()));
+        int[] tokens = templated ? target.tokenizer().encode(text) : decoder().encodePrompt(text);
+        return respond(planner.plan(body, tokens, headerUser, forced(forcedArm, authorization)), body, true);
+    }
+
+    /** A forced arm is for QA and needs an admin key. */
+    private String forced(String forcedArm, String authorization) {
+        if (forcedArm == null) {
+            return null;
+        }
+        adminAccess.require(authorization, FORCE_ARM);
+        return forcedArm;
     }
 
     private SpeculativeDecoder decoder() {
@@ -96,8 +131,12 @@ public class CompletionsController {
         String id = (chat ? "chatcmpl-" : "cmpl-") + UUID.randomUUID().toString().replace("-", "");
         long created = System.currentTimeMillis() / 1000;
         Flux<GenerationEvent> events = generations.submit(plan);
+        HttpHeaders headers = new HttpHeaders();
+        if (plan.arm() != null) {
+            headers.set(ARM, plan.arm());
+        }
         if (!params.streaming()) {
-            return ResponseEntity.ok().contentType(MediaType.APPLICATION_JSON).body(
+            return ResponseEntity.ok().headers(headers).contentType(MediaType.APPLICATION_JSON).body(
                     events.ofType(GenerationEvent.Finished.class).next()
                             .map(f -> ResponseBodies.completion(id, created, plan, f, chat)));
         }
@@ -108,11 +147,17 @@ public class CompletionsController {
                     return Flux.empty();
                 }
                 Map<String, Object> chunk = ResponseBodies.chunk(id, created, plan.model(), chat, s.step().text(), null, first[0]);
+                if (params.includeUsage()) {
+                    chunk.put("usage", null);
+                }
                 first[0] = false;
                 return Flux.just(sse(chunk));
             }
             GenerationEvent.Finished f = (GenerationEvent.Finished) e;
             Map<String, Object> last = ResponseBodies.chunk(id, created, plan.model(), chat, "", f.finishReason(), first[0]);
+            if (params.includeUsage()) {
+                last.put("usage", null);
+            }
             last.put("speculative", ResponseBodies.speculative(plan, f.stats()));
             List<ServerSentEvent<String>> out = new ArrayList<>();
             out.add(sse(last));
@@ -123,49 +168,15 @@ public class CompletionsController {
                 usage.put("usage", ResponseBodies.usage(f.promptTokens(), f.completionTokens()));
                 out.add(sse(usage));
             }
-            out.add(ServerSentEvent.builder("[DONE]").build());
+            out.add(ServerSentEvent.builder(" [DONE]").build());
             return Flux.fromIterable(out);
         });
         // Streams are event streams whatever the client's Accept header says, as OpenAI's API does.
-        return ResponseEntity.ok().contentType(MediaType.TEXT_EVENT_STREAM).body(chunks);
+        return ResponseEntity.ok().headers(headers).contentType(MediaType.TEXT_EVENT_STREAM).body(chunks);
     }
 
+    /** {@code data: {json}} with the space OpenAI sends: hand-written clients strip exactly {@code "data: "}. */
     private ServerSentEvent<String> sse(Map<String, Object> body) {
-        return ServerSentEvent.builder(json.writeValueAsString(body)).build();
+        return ServerSentEvent.builder(" " + json.writeValueAsString(body)).build();
     }
-
-    private static String promptText(Object prompt) {
-        if (prompt == null) {
-            return "";
-        }
-        if (prompt instanceof String s) {
-            return s;
-        }
-        if (prompt instanceof List<?> list && list.size() == 1 && list.get(0) instanceof String s) {
-            return s;
-        }
-        throw ApiException.invalid("prompt", "prompt must be a string (batched prompts are not supported)");
-    }
-
-    private static String contentText(Object content) {
-        if (content == null) {
-            return "";
-        }
-        if (content instanceof String s) {
-            return s;
-        }
-        if (content instanceof List<?> parts) {
-            StringBuilder b = new StringBuilder();
-            for (Object p : parts) {
-                if (p instanceof Map<?, ?> m && "text".equals(m.get("type")) && m.get("text") instanceof String t) {
-                    b.append(t);
-                } else {
-                    throw ApiException.invalid("messages", "only text content parts are supported");
-                }
-            }
-            return b.toString();
-        }
-        throw ApiException.invalid("messages", "message content must be a string or an array of text parts");
-    }
-
 }

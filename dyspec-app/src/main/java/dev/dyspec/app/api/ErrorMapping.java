@@ -39,12 +39,23 @@ public final class ErrorMapping {
         }
         if (e instanceof ResponseStatusException rse) {
             HttpStatusCode status = rse.getStatusCode();
-            String message = rse.getReason() != null ? rse.getReason() : status.toString();
-            if (status.value() == 404) {
-                message = "no such endpoint";
-            }
+            String message = switch (status.value()) {
+                case 404 -> "no such endpoint";
+                case 405 -> "method not allowed on this endpoint";
+                case 406 -> "cannot produce the requested content type: accept application/json or text/event-stream";
+                case 413 -> "the request body is larger than the configured limit";
+                case 415 -> "unsupported content type: send the body as application/json";
+                default -> rse.getReason() != null ? withoutJavaNames(rse.getReason()) : status.toString();
+            };
+            String code = switch (status.value()) {
+                case 404 -> "not_found";
+                case 405 -> "method_not_allowed";
+                case 413 -> "body_too_large";
+                case 415 -> "unsupported_media_type";
+                default -> null;
+            };
             return body(status, message, status.is4xxClientError() ? "invalid_request_error" : "server_error", null,
-                    null, null);
+                    code, null);
         }
         if (e instanceof IllegalArgumentException || e instanceof CheckpointException) {
             return body(HttpStatus.BAD_REQUEST, e.getMessage(), "invalid_request_error", null, "invalid_value", null);
@@ -75,12 +86,51 @@ public final class ErrorMapping {
         if (detail == null) {
             detail = "malformed request";
         }
-        int cut = detail.indexOf("\n");
-        detail = cut > 0 ? detail.substring(0, cut) : detail;
         if (detail.contains("No request body") || detail.contains("Required request body is missing")) {
             return "the request body must be a JSON object";
         }
-        return "invalid request body: " + detail;
+        return "invalid request body: " + withoutJavaNames(detail);
+    }
+
+    private static final java.util.regex.Pattern FIELD = java.util.regex.Pattern.compile("\\[\"([^\"]+)\"]");
+    private static final java.util.regex.Pattern JAVA_TYPE = java.util.regex.Pattern.compile("`([a-zA-Z_$][\\w$.]*)`");
+
+    /**
+     * A parser message as a client can use it: the JSON field it concerns and the expected kind of value,
+     * never Java class names or source positions.
+     */
+    static String withoutJavaNames(String detail) {
+        String first = detail.lines().findFirst().orElse(detail);
+        java.util.regex.Matcher field = FIELD.matcher(detail);
+        String name = null;
+        while (field.find()) {
+            name = field.group(1);
+        }
+        java.util.regex.Matcher type = JAVA_TYPE.matcher(first);
+        if (first.startsWith("Cannot deserialize value of type") && type.find()) {
+            return (name == null ? "a value" : "field '" + name + "'") + " must be " + kind(type.group(1));
+        }
+        if (first.contains("Cannot construct instance") || first.contains("Cannot deserialize")) {
+            return (name == null ? "a value" : "field '" + name + "'") + " has the wrong type";
+        }
+        String cleaned = JAVA_TYPE.matcher(first).replaceAll(m -> kind(m.group(1)));
+        int at = cleaned.indexOf(" at [Source");
+        cleaned = at > 0 ? cleaned.substring(0, at) : cleaned;
+        return cleaned.replaceAll("\\(for Object starting at[^)]*\\)", "").replaceAll("dev\\.dyspec\\.[\\w.$]+", "request")
+                .replaceAll("java\\.[\\w.$]+", "value").trim();
+    }
+
+    private static String kind(String javaType) {
+        String simple = javaType.substring(javaType.lastIndexOf('.') + 1);
+        return switch (simple) {
+            case "Integer", "int", "Long", "long" -> "an integer";
+            case "Double", "double", "Float", "float" -> "a number";
+            case "Boolean", "boolean" -> "true or false";
+            case "String" -> "a string";
+            case "List", "ArrayList" -> "an array";
+            case "Map", "LinkedHashMap", "HashMap" -> "an object";
+            default -> "an object";
+        };
     }
 
     private static ResponseEntity<ErrorBody> body(HttpStatusCode status, String message, String type, String param,

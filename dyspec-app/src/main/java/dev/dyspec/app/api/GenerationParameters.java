@@ -25,6 +25,22 @@ public interface GenerationParameters {
 
     DyspecOptions dyspec();
 
+    /** Chat's newer name for max_tokens; null for completions. */
+    default Integer maxCompletionTokens() {
+        return null;
+    }
+
+    java.util.Map<String, Object> logitBias();
+
+    Double presencePenalty();
+
+    Double frequencyPenalty();
+
+    /** The token limit the client asked for under either name (conflicts are refused before this is read). */
+    default Integer requestedMaxTokens() {
+        return maxTokens() != null ? maxTokens() : maxCompletionTokens();
+    }
+
     default boolean streaming() {
         return Boolean.TRUE.equals(stream());
     }

@@ -1,5 +1,6 @@
 package dev.dyspec.app.api;
 
+import dev.dyspec.app.security.NormalizedPath;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -26,7 +27,7 @@ public class OpenAiErrorWebExceptionHandler implements WebExceptionHandler {
 
     @Override
     public Mono<Void> handle(ServerWebExchange exchange, Throwable ex) {
-        if (!exchange.getRequest().getPath().value().startsWith("/v1")) {
+        if (!NormalizedPath.isUnder(NormalizedPath.of(exchange.getRequest()), "/v1")) {
             return Mono.error(ex);
         }
         ServerHttpResponse response = exchange.getResponse();

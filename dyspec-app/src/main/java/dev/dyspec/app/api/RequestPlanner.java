@@ -11,6 +11,7 @@ import dev.dyspec.app.experiment.ArmAssignment;
 import dev.dyspec.app.experiment.ExperimentService;
 import dev.dyspec.core.decode.GenerationRequest;
 import dev.dyspec.core.decode.SpeculativeDecoder;
+import dev.dyspec.strategies.TargetOnlyStrategy;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -41,15 +42,18 @@ public class RequestPlanner {
         this.experiments = experiments;
     }
 
-    public PlannedGeneration plan(GenerationParameters p, int[] promptTokens, String headerUser) {
+    /**
+     * @param headerUser the {@code X-Dyspec-User} header, used when the body has no {@code user}
+     * @param forcedArm the {@code X-Dyspec-Force-Arm} header; the caller has checked the admin key
+     */
+    public PlannedGeneration plan(GenerationParameters p, int[] promptTokens, String headerUser, String forcedArm) {
         SpeculativeDecoder decoder = models.engine().decoder();
         checkModel(p.model());
-        if (p.n() != null && p.n() != 1) {
-            throw ApiException.invalid("n", "n > 1 is not supported: dyspec returns one choice per request");
-        }
-        int maxTokens = p.maxTokens() == null ? Math.min(DEFAULT_MAX_TOKENS, properties.limits().maxTokens()) : p.maxTokens();
+        Integer requested = p.requestedMaxTokens();
+        int maxTokens = requested == null ? Math.min(DEFAULT_MAX_TOKENS, properties.limits().maxTokens()) : requested;
         if (maxTokens <= 0 || maxTokens > properties.limits().maxTokens()) {
-            throw ApiException.invalid("max_tokens", "max_tokens must be between 1 and " + properties.limits().maxTokens()
+            String name = p.maxTokens() == null && p.maxCompletionTokens() != null ? "max_completion_tokens" : "max_tokens";
+            throw ApiException.invalid(name, name + " must be between 1 and " + properties.limits().maxTokens()
                     + ", got " + maxTokens);
         }
         double temperature = p.temperature() == null ? 1.0 : p.temperature();
@@ -62,7 +66,7 @@ public class RequestPlanner {
         }
         long seed = p.seed() == null ? ThreadLocalRandom.current().nextLong() : p.seed();
         List<String> stops = stopStrings(p.stop());
-        int context = decoder.target().config().maxPositions();
+        int context = decoder.contextLimit();
         int promptLimit = Math.min(context, properties.limits().maxPromptTokens());
         if (promptTokens.length > promptLimit) {
             throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_request_error", "prompt", "context_length_exceeded",
@@ -71,22 +75,27 @@ public class RequestPlanner {
 
         String user = p.user() != null && !p.user().isEmpty() ? p.user() : headerUser;
         DyspecOptions ext = p.dyspec();
-        String experiment = null;
-        String arm = null;
+        ArmAssignment assignment = null;
         String strategyName;
         StrategyOptions options = defaultOptions();
         if (ext != null && ext.strategy() != null) {
             strategyName = ext.strategy();
         } else {
-            Optional<ArmAssignment> assigned = experiments.assign(user);
+            Optional<ArmAssignment> assigned;
+            try {
+                assigned = forcedArm != null ? Optional.of(experiments.force(forcedArm)) : experiments.assign(user);
+            } catch (IllegalArgumentException e) {
+                throw ApiException.invalid("X-Dyspec-Force-Arm", e.getMessage());
+            }
             if (assigned.isPresent()) {
-                DyspecProperties.Arm a = assigned.get().arm();
-                experiment = assigned.get().experimentId();
-                arm = a.name();
+                assignment = assigned.get();
+                DyspecProperties.Arm a = assignment.arm();
                 strategyName = a.strategy();
                 options = apply(options, a.budget(), a.threshold(), a.treeShape(), "arm " + a.name());
             } else {
-                strategyName = properties.defaultStrategy();
+                // a server without a draft still answers requests that did not ask for speculation
+                strategyName = decoder.draft().isEmpty() ? TargetOnlyStrategy.NAME : properties.defaultStrategy();
+                options = options.withAdaptiveSize(properties.defaultAdaptiveSize());
             }
         }
         TreeStrategy strategy;
@@ -115,7 +124,7 @@ public class RequestPlanner {
         }
         GenerationRequest request = new GenerationRequest(promptTokens, maxTokens, new SamplingParams(temperature, topP, seed),
                 strategy, options, stops);
-        return new PlannedGeneration(request, models.modelName(), experiment, arm);
+        return new PlannedGeneration(request, models.modelName(), assignment);
     }
 
     private StrategyOptions defaultOptions() {

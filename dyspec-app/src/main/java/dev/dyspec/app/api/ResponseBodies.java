@@ -10,6 +10,9 @@ import java.util.Map;
 /** Builds the OpenAI-shaped response objects and stream chunks. */
 final class ResponseBodies {
 
+    /** Identifies the serving stack, as OpenAI's field does; changes when the engine's output could. */
+    static final String SYSTEM_FINGERPRINT = "dyspec-0.1.0";
+
     private ResponseBodies() {
     }
 
@@ -45,6 +48,7 @@ final class ResponseBodies {
         m.put("object", object);
         m.put("created", created);
         m.put("model", model);
+        m.put("system_fingerprint", SYSTEM_FINGERPRINT);
         return m;
     }
 
@@ -58,6 +62,7 @@ final class ResponseBodies {
             message.put("role", "assistant");
             message.put("content", f.text());
             choice.put("message", message);
+            choice.put("logprobs", null);
         } else {
             choice.put("text", f.text());
             choice.put("logprobs", null);
@@ -84,6 +89,7 @@ final class ResponseBodies {
                 delta.put("content", text);
             }
             choice.put("delta", delta);
+            choice.put("logprobs", null);
         } else {
             choice.put("text", text);
             choice.put("logprobs", null);

@@ -16,12 +16,17 @@ import org.springframework.validation.annotation.Validated;
 /**
  * Everything the service reads from configuration under {@code dyspec.*} (properties, YAML or
  * environment variables such as {@code DYSPEC_MODELS_TARGET}).
+ *
+ * @param defaultStrategy the strategy of requests that name none and fall in no experiment
+ * @param defaultAdaptiveSize whether that default strategy sizes its trees adaptively (a request's own
+ *     {@code dyspec.adaptiveSize} wins); the fastest setting we measured on the shipped pair
  */
 @Validated
 @ConfigurationProperties("dyspec")
 public record DyspecProperties(
         @Valid @NotNull @DefaultValue Models models,
-        @NotBlank @DefaultValue("dyspec") String defaultStrategy,
+        @NotBlank @DefaultValue("dyspec-calibrated") String defaultStrategy,
+        @DefaultValue("true") boolean defaultAdaptiveSize,
         @Min(1) @Max(512) @DefaultValue("64") int maxBudget,
         @Valid @NotNull @DefaultValue StrategyDefaults strategyDefaults,
         @Valid @NotNull @DefaultValue Limits limits,
@@ -70,8 +75,12 @@ public record DyspecProperties(
                          @NotNull @DefaultValue("30s") Duration shutdownDrain) {
     }
 
-    /** @param apiKeys when non-empty, every /v1 call needs {@code Authorization: Bearer <one of them>} */
-    public record Security(@DefaultValue List<String> apiKeys) {
+    /**
+     * @param apiKeys when non-empty, every call but the health probes needs {@code Authorization: Bearer <one of them>}
+     * @param adminKeys keys for operator actions (changing experiments at run time, forcing an arm); they
+     *     also pass wherever an API key does. None configured: those actions are refused.
+     */
+    public record Security(@DefaultValue List<String> apiKeys, @DefaultValue List<String> adminKeys) {
     }
 
     /** An A/B experiment: requests without an explicit strategy are split over its arms by weight. */

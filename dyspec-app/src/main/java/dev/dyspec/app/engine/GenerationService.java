@@ -1,10 +1,12 @@
 package dev.dyspec.app.engine;
 
+import dev.dyspec.app.experiment.ArmOutcome;
 import dev.dyspec.app.experiment.ExperimentService;
 import dev.dyspec.core.decode.GenerationSession;
 import dev.dyspec.core.decode.StepResult;
 import dev.dyspec.core.engine.GenerationListener;
 import dev.dyspec.core.engine.InferenceEngine;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Sinks;
@@ -40,15 +42,21 @@ public class GenerationService {
         Sinks.Many<GenerationEvent> sink = Sinks.many().unicast().onBackpressureBuffer();
         long submitted = System.nanoTime();
         InferenceEngine.Ticket ticket;
+        Listener[] listeners = {new Listener(plan, sink, submitted)};
         try {
-            ticket = engine.submit(plan.request(), new Listener(plan, sink, submitted));
+            ticket = engine.submit(plan.request(), listeners[0]);
         } catch (RuntimeException e) {
             metrics.request(plan.tags(), "rejected");
             throw e;
         }
+        Listener listener = listeners[0];
         return sink.asFlux().doOnCancel(() -> {
             ticket.cancel();
-            metrics.request(plan.tags(), "cancelled");
+            // a non-streaming response cancels its source after taking the final event: not a cancellation
+            if (listener.ended.compareAndSet(false, true)) {
+                metrics.request(plan.tags(), "cancelled");
+                experiments.cancelled(plan.assignment());
+            }
         });
     }
 
@@ -58,6 +66,9 @@ public class GenerationService {
         private final long submitted;
         private long lastStep;
         private long firstTokenNanos = -1;
+        private long firstTokenCount;
+        /** Set once the generation completed, failed or was cancelled: each is counted once. */
+        final AtomicBoolean ended = new AtomicBoolean();
 
         Listener(PlannedGeneration plan, Sinks.Many<GenerationEvent> sink, long submitted) {
             this.plan = plan;
@@ -78,6 +89,7 @@ public class GenerationService {
             lastStep = now;
             if (firstTokenNanos < 0 && step.tokens().length > 0) {
                 firstTokenNanos = now - submitted;
+                firstTokenCount = step.tokens().length;
                 metrics.firstToken(plan.tags(), firstTokenNanos);
             }
             sink.tryEmitNext(new GenerationEvent.Step(step));
@@ -86,13 +98,17 @@ public class GenerationService {
         @Override
         public void onComplete(GenerationSession session) {
             var stats = session.stats();
-            double seconds = (System.nanoTime() - submitted) / 1e9;
+            long now = System.nanoTime();
+            double seconds = (now - submitted) / 1e9;
+            ended.set(true);
             metrics.finished(plan.tags(), session.promptTokens(), stats);
             metrics.request(plan.tags(), "completed");
-            if (plan.experiment() != null) {
-                experiments.record(plan.experiment(), plan.arm(), stats.emittedTokens(), stats.meanAcceptanceLength(),
-                        seconds > 0 ? stats.emittedTokens() / seconds : 0,
-                        (firstTokenNanos < 0 ? System.nanoTime() - submitted : firstTokenNanos) / 1e6);
+            if (plan.assignment() != null) {
+                long ttft = firstTokenNanos < 0 ? now - submitted : firstTokenNanos;
+                long later = stats.emittedTokens() - firstTokenCount;
+                experiments.completed(plan.assignment(), new ArmOutcome(stats.emittedTokens(), stats.meanAcceptanceLength(),
+                        seconds > 0 ? stats.emittedTokens() / seconds : 0, ttft / 1e6,
+                        later > 0 ? (now - submitted - ttft) / 1e6 / later : Double.NaN));
             }
             sink.tryEmitNext(new GenerationEvent.Finished(session.text(), session.promptTokens(),
                     session.generatedTokens().length, session.finishReason(), stats));
@@ -101,7 +117,9 @@ public class GenerationService {
 
         @Override
         public void onError(Throwable error) {
+            ended.set(true);
             metrics.request(plan.tags(), "failed");
+            experiments.failed(plan.assignment());
             sink.tryEmitError(error);
         }
     }

@@ -54,6 +54,8 @@ public class ModelService implements SmartLifecycle {
     @Override
     public void start() {
         running = true;
+        state = State.LOADING;
+        failure = null;
         AvailabilityChangeEvent.publish(events, this, ReadinessState.REFUSING_TRAFFIC);
         Thread loader = new Thread(this::load, "dyspec-model-loader");
         loader.setDaemon(true);
@@ -110,10 +112,17 @@ public class ModelService implements SmartLifecycle {
         return modelName;
     }
 
+    /**
+     * Stops the engine and frees the models. A later {@link #start()} loads them again: until then
+     * requests get 503 and readiness is DOWN, never a stopped engine that would leave clients waiting.
+     */
     @Override
     public void stop() {
         running = false;
         InferenceEngine e = engine;
+        engine = null;
+        state = State.LOADING;
+        AvailabilityChangeEvent.publish(events, this, ReadinessState.REFUSING_TRAFFIC);
         if (e != null) {
             e.shutdown(properties.limits().shutdownDrain());
             e.decoder().close();
@@ -136,6 +145,15 @@ public class ModelService implements SmartLifecycle {
     @Override
     public boolean isRunning() {
         return running;
+    }
+
+    /**
+     * Not stopped when Spring's test-context cache pauses an idle context: reloading the models on every
+     * context switch would cost seconds per test class for nothing.
+     */
+    @Override
+    public boolean isPauseable() {
+        return false;
     }
 
     /** Stop late (after the web server stops accepting) so running streams can drain. */

@@ -2,7 +2,7 @@ package dev.dyspec.app.experiment;
 
 import java.util.List;
 
-/** Means, quantiles and Welch's t-test with its 95% confidence interval. */
+/** Means, quantiles, Welch's t-test with its 95% confidence interval, and the chi-square tail. */
 public final class Statistics {
 
     private Statistics() {
@@ -81,18 +81,26 @@ public final class Statistics {
         return (lo + hi) / 2;
     }
 
-    /** I_x(a, b) by its continued fraction (Lentz's method). */
+    /**
+     * I_x(a, b) by its continued fraction (Lentz's method), evaluated on the side where it converges:
+     * I_x(a, b) = 1 − I_{1−x}(b, a). The swap is decided once, never recursively — at the boundary both
+     * sides can look preferable in floating point.
+     */
     static double regularizedBeta(double x, double a, double b) {
-        if (x <= 0) {
+        if (!(x > 0)) {
             return 0;
         }
         if (x >= 1) {
             return 1;
         }
-        double lnFront = logGamma(a + b) - logGamma(a) - logGamma(b) + a * Math.log(x) + b * Math.log(1 - x);
         if (x > (a + 1) / (a + b + 2)) {
-            return 1 - regularizedBeta(1 - x, b, a);
+            return 1 - betaContinuedFraction(1 - x, b, a);
         }
+        return betaContinuedFraction(x, a, b);
+    }
+
+    private static double betaContinuedFraction(double x, double a, double b) {
+        double lnFront = logGamma(a + b) - logGamma(a) - logGamma(b) + a * Math.log(x) + b * Math.log(1 - x);
         double f = 1;
         double c = 1;
         double d = 0;
@@ -118,6 +126,47 @@ public final class Statistics {
             }
         }
         return Math.exp(lnFront) * (f - 1) / a;
+    }
+
+    /** P(X > x) for a chi-square variable with df degrees of freedom. */
+    public static double chiSquareSurvival(double x, double df) {
+        return x <= 0 ? 1 : regularizedGammaQ(df / 2, x / 2);
+    }
+
+    /** Q(a, x) = Γ(a, x)/Γ(a): the series for P below a + 1, the continued fraction above. */
+    static double regularizedGammaQ(double a, double x) {
+        if (x <= 0) {
+            return 1;
+        }
+        double lnFront = -x + a * Math.log(x) - logGamma(a);
+        if (x < a + 1) {
+            double term = 1 / a;
+            double sum = term;
+            for (int n = 1; n < 1000 && Math.abs(term) > Math.abs(sum) * 1e-15; n++) {
+                term *= x / (a + n);
+                sum += term;
+            }
+            return Math.max(0, 1 - sum * Math.exp(lnFront));
+        }
+        double b = x + 1 - a;
+        double c = 1 / 1e-300;
+        double d = 1 / b;
+        double h = d;
+        for (int i = 1; i < 1000; i++) {
+            double an = -i * (i - a);
+            b += 2;
+            d = an * d + b;
+            d = Math.abs(d) < 1e-300 ? 1e-300 : d;
+            c = b + an / c;
+            c = Math.abs(c) < 1e-300 ? 1e-300 : c;
+            d = 1 / d;
+            double delta = d * c;
+            h *= delta;
+            if (Math.abs(delta - 1) < 1e-15) {
+                break;
+            }
+        }
+        return Math.exp(lnFront) * h;
     }
 
     /** Lanczos approximation. */

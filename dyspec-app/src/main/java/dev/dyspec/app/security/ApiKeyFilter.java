@@ -2,9 +2,9 @@ package dev.dyspec.app.security;
 
 import dev.dyspec.app.api.ErrorBody;
 import dev.dyspec.app.config.DyspecProperties;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -16,26 +16,37 @@ import org.springframework.web.server.WebFilterChain;
 import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
-/** When API keys are configured, every {@code /v1} call needs {@code Authorization: Bearer <key>}. */
+/**
+ * When API keys are configured, every call needs {@code Authorization: Bearer <key>} — deny by default —
+ * except the orchestrator's health probes. The decision is made on the decoded, normalised path that
+ * routing uses, so no encoding of a path slips past it.
+ */
 @Component
 public class ApiKeyFilter implements WebFilter {
 
-    private final List<byte[]> keys;
+    /** Paths an orchestrator must reach without a key. */
+    static final Set<String> PUBLIC_PATHS = Set.of("/actuator/health/liveness", "/actuator/health/readiness");
+
+    private final BearerKeys keys;
     private final JsonMapper json;
 
     public ApiKeyFilter(DyspecProperties properties, JsonMapper json) {
-        this.keys = properties.security().apiKeys().stream().filter(k -> !k.isBlank())
-                .map(k -> k.getBytes(StandardCharsets.UTF_8)).toList();
+        List<String> all = new ArrayList<>(properties.security().apiKeys());
+        if (!all.stream().allMatch(String::isBlank)) {
+            // admin keys open what API keys open; alone they do not switch authentication on
+            all.addAll(properties.security().adminKeys());
+        }
+        this.keys = new BearerKeys(all);
         this.json = json;
     }
 
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
-        if (keys.isEmpty() || !exchange.getRequest().getPath().value().startsWith("/v1")) {
+        if (keys.isEmpty() || PUBLIC_PATHS.contains(NormalizedPath.of(exchange.getRequest()))) {
             return chain.filter(exchange);
         }
         String header = exchange.getRequest().getHeaders().getFirst(HttpHeaders.AUTHORIZATION);
-        if (header != null && header.startsWith("Bearer ") && matches(header.substring(7).trim())) {
+        if (keys.accepts(header)) {
             return chain.filter(exchange);
         }
         ServerHttpResponse response = exchange.getResponse();
@@ -45,14 +56,5 @@ public class ApiKeyFilter implements WebFilter {
         ErrorBody body = ErrorBody.of(header == null ? "missing API key: send Authorization: Bearer <key>"
                 : "invalid API key", "invalid_request_error", null, "invalid_api_key");
         return response.writeWith(Mono.just(response.bufferFactory().wrap(json.writeValueAsBytes(body))));
-    }
-
-    private boolean matches(String given) {
-        byte[] g = given.getBytes(StandardCharsets.UTF_8);
-        boolean ok = false;
-        for (byte[] k : keys) {
-            ok |= MessageDigest.isEqual(k, g); // constant time per key
-        }
-        return ok;
     }
 }

@@ -3,7 +3,7 @@ package dev.dyspec.app.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dyspec.app.DyspecMain;
-import dev.dyspec.app.SharedPair;
+import dev.dyspec.app.ShippedPair;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
-/** A small bench run on the shared pair writes every output with sane values. */
+/** A small bench run on the shipped pair writes every output with sane values. */
 class BenchCommandTest {
 
     @TempDir
@@ -24,8 +24,8 @@ class BenchCommandTest {
     void quickRunWritesAllOutputsWithSaneValues() throws Exception {
         ByteArrayOutputStream stdout = new ByteArrayOutputStream();
         ByteArrayOutputStream stderr = new ByteArrayOutputStream();
-        int code = DyspecMain.run(new String[] {"bench", "--target", SharedPair.model("stories260K").toString(),
-            "--draft", SharedPair.model("llama2xs").toString(), "--quick", "--prompt-limit", "2", "--max-tokens", "24",
+        int code = DyspecMain.run(new String[] {"bench", "--target", ShippedPair.target().toString(),
+            "--draft", ShippedPair.draft().toString(), "--quick", "--prompt-limit", "2", "--max-tokens", "24",
             "--budgets", "4,8", "--out", out.toString(), "--json"},
                 new PrintStream(stdout, true, StandardCharsets.UTF_8), new PrintStream(stderr, true, StandardCharsets.UTF_8));
         assertThat(code).as(stderr.toString(StandardCharsets.UTF_8)).isZero();

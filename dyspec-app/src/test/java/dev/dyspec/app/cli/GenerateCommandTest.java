@@ -3,7 +3,8 @@ package dev.dyspec.app.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dyspec.app.DyspecMain;
-import dev.dyspec.app.SharedPair;
+import dev.dyspec.app.ShippedPair;
+import dev.dyspec.core.testing.SharedModels;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -31,8 +32,8 @@ class GenerateCommandTest {
 
     @Test
     void jsonLinesCarryTheContractFieldsPerSample() {
-        Run r = run("generate", "--target", SharedPair.model("stories260K").toString(), "--draft",
-                SharedPair.model("llama2xs").toString(), "--strategy", "dyspec", "--budget", "8", "--prompt", "Once upon a time",
+        Run r = run("generate", "--target", ShippedPair.target().toString(), "--draft",
+                ShippedPair.draft().toString(), "--strategy", "dyspec", "--budget", "8", "--prompt", "And God said",
                 "--max-tokens", "20", "--temperature", "1", "--seed", "5", "--samples", "3", "--json");
         assertThat(r.code()).as(r.err()).isZero();
         List<String> lines = r.out().lines().toList();
@@ -56,7 +57,7 @@ class GenerateCommandTest {
 
     @Test
     void targetAloneFromTheStartTokenMatchesLlama2cRun() {
-        Run r = run("generate", "--target", SharedPair.model("stories260K").resolve("llama2c/stories260K.bin").toString(),
+        Run r = run("generate", "--target", SharedModels.llama2c("stories260K").toString(),
                 "--max-tokens", "12", "--json");
         assertThat(r.code()).as(r.err()).isZero();
         JsonNode n = json.readTree(r.out());
@@ -68,10 +69,10 @@ class GenerateCommandTest {
     void mistakesGoToStderrWithANonZeroExit() {
         for (String[] args : List.of(
                 new String[] {"generate", "--target", "/no/such/dir"},
-                new String[] {"generate", "--target", SharedPair.model("stories260K").toString(), "--strategy", "magic"},
-                new String[] {"generate", "--target", SharedPair.model("stories260K").toString(), "--strategy", "chain"},
-                new String[] {"generate", "--target", SharedPair.model("stories260K").toString(), "--temperature", "3"},
-                new String[] {"generate", "--target", SharedPair.model("stories260K").toString(), "--max-tokens", "x"},
+                new String[] {"generate", "--target", ShippedPair.target().toString(), "--strategy", "magic"},
+                new String[] {"generate", "--target", ShippedPair.target().toString(), "--strategy", "chain"},
+                new String[] {"generate", "--target", ShippedPair.target().toString(), "--temperature", "3"},
+                new String[] {"generate", "--target", ShippedPair.target().toString(), "--max-tokens", "x"},
                 new String[] {"generate", "--bogus"},
                 new String[] {"frobnicate"})) {
             Run r = run(args);

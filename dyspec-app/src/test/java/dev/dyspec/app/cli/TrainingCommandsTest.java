@@ -3,7 +3,8 @@ package dev.dyspec.app.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.dyspec.app.DyspecMain;
-import dev.dyspec.app.SharedPair;
+import dev.dyspec.app.ShippedPair;
+import dev.dyspec.core.testing.SharedModels;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
@@ -34,9 +35,8 @@ class TrainingCommandsTest {
     }
 
     private Path corpus() throws Exception {
-        Path shakespeare = SharedPair.model("stories260K").getParent().getParent().resolve("corpora/tinyshakespeare.txt");
         Path file = dir.resolve("corpus.txt");
-        Files.writeString(file, Files.readString(shakespeare).substring(0, 150_000));
+        Files.writeString(file, Files.readString(SharedModels.shippedCorpus()).substring(0, 150_000));
         return file;
     }
 
@@ -67,7 +67,7 @@ class TrainingCommandsTest {
         assertThat(m.get("costRatio").asDouble()).isPositive();
         // and the engine serves what train wrote
         Run g = run("generate", "--target", target.toString(), "--draft", draft.toString(), "--strategy", "dyspec",
-                "--prompt", "First Citizen:", "--max-tokens", "10", "--json");
+                "--prompt", "And God said", "--max-tokens", "10", "--json");
         assertThat(g.code()).as(g.err()).isZero();
     }
 
@@ -76,6 +76,9 @@ class TrainingCommandsTest {
         Path empty = dir.resolve("empty.txt");
         Files.writeString(empty, "\n\n");
         Path corpus = corpus();
+        Path smallVocabConfig = dir.resolve("small-vocab.json");
+        Files.writeString(smallVocabConfig, Files.readString(ShippedPair.draft().resolve("config.json"))
+                .replace("\"vocab_size\": 4096", "\"vocab_size\": 105"));
         String[][] cases = {
             {"train", "--corpus", dir.resolve("missing.txt").toString(), "--out", dir.resolve("o1").toString()},
             {"train", "--corpus", empty.toString(), "--out", dir.resolve("o2").toString()},
@@ -84,9 +87,8 @@ class TrainingCommandsTest {
                 "--dim", "30", "--heads", "4", "--steps", "1"},
             {"distill", "--target", dir.resolve("no-target").toString(), "--corpus", corpus.toString(),
                 "--out", dir.resolve("o5").toString()},
-            {"distill", "--target", SharedPair.model("stories260K").toString(), "--corpus", corpus.toString(),
-                "--out", dir.resolve("o6").toString(), "--config",
-                SharedPair.model("babyllama-tok105").resolve("config.json").toString()},
+            {"distill", "--target", ShippedPair.target().toString(), "--corpus", corpus.toString(),
+                "--out", dir.resolve("o6").toString(), "--config", smallVocabConfig.toString()},
         };
         String[] expected = {"corpus file not found", "corpus file is empty", "--corpus FILE is required",
             "model shape does not fit", "not found", "corpus/tokenizer mismatch"};

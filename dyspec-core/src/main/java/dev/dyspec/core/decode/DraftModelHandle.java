@@ -36,7 +36,7 @@ final class DraftModelHandle implements DraftHandle, AutoCloseable {
 
     @Override
     public int vocabSize() {
-        return lm.config().vocabSize();
+        return lm.scoredVocab();
     }
 
     @Override

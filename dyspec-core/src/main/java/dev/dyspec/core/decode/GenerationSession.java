@@ -38,18 +38,18 @@ public final class GenerationSession implements AutoCloseable {
     private String finishReason;
 
     GenerationSession(LanguageModel target, LanguageModel draftModel, GenerationRequest request, int maxBudget,
-                      List<AcceptanceObserver> observers) {
+                      int contextLimit, List<AcceptanceObserver> observers) {
         this.observers = observers;
         this.target = target;
         this.request = request;
-        this.contextLimit = target.config().maxPositions();
+        this.contextLimit = contextLimit;
         this.maxBudget = maxBudget;
         int[] prompt = request.promptTokens();
         if (prompt.length > contextLimit) {
             throw new IllegalArgumentException("prompt of " + prompt.length + " tokens is longer than the context of "
                     + contextLimit + " tokens");
         }
-        int vocab = target.config().vocabSize();
+        int vocab = target.lm().scoredVocab();
         for (int t : prompt) {
             if (t < 0 || t >= vocab) {
                 throw new IllegalArgumentException("prompt token " + t + " outside the vocabulary [0, " + vocab + ")");

@@ -46,6 +46,15 @@ public final class SpeculativeDecoder implements AutoCloseable {
         return maxBudget;
     }
 
+    /**
+     * The longest sequence a generation may reach: the target's context, or the draft's when that is
+     * shorter (a draft never sees positions past its own context).
+     */
+    public int contextLimit() {
+        int limit = target.config().maxPositions();
+        return draft == null ? limit : Math.min(limit, draft.config().maxPositions());
+    }
+
     /** Receives every verification outcome of every session started from now on. */
     public void addObserver(AcceptanceObserver observer) {
         observers.add(observer);
@@ -63,7 +72,7 @@ public final class SpeculativeDecoder implements AutoCloseable {
     /** Validates the request's strategy options and starts a session (prefilling the prompt). */
     public GenerationSession start(GenerationRequest request) {
         request.strategy().validate(request.options(), maxBudget);
-        return new GenerationSession(target, draft, request, maxBudget, observers);
+        return new GenerationSession(target, draft, request, maxBudget, contextLimit(), observers);
     }
 
     /** Runs a whole generation on the calling thread. */

@@ -7,6 +7,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
+import dev.dyspec.core.checkpoint.Architecture;
 import dev.dyspec.core.checkpoint.Checkpoint;
 import dev.dyspec.core.checkpoint.LlamaTensorNames;
 import dev.dyspec.core.checkpoint.ModelConfig;
@@ -14,7 +15,8 @@ import dev.dyspec.core.checkpoint.WeightTensor;
 import java.util.Map;
 
 /**
- * A Llama-architecture decoder on DJL's PyTorch engine; one forward serves draft and target.
+ * A Llama-layout decoder on DJL's PyTorch engine; one forward serves draft and target, of every family
+ * we load: the family's {@link Architecture} switches on biases, a per-head q/k norm and RoPE scaling.
  * A forward scores n new tokens with explicit positions against a {@link KvCache}: every new token
  * sees the committed prefix plus whichever scratch entries and new tokens its mask allows, so a whole
  * token tree is scored in one call.
@@ -37,8 +39,15 @@ public final class CausalLm implements AutoCloseable {
     private final NDArray[] wGateUp;    // (layer) (dim, 2 * hidden)
     private final NDArray[] wDown;      // (layer) (hidden, dim)
     private final NDArray finalNorm;    // (dim)
-    private final NDArray lmHead;       // (dim, vocab)
+    private final NDArray lmHead;       // (dim, scored_vocab)
+    private final int scoredVocab;
     private final NDArray rotateHalf;   // (head_size, head_size): x @ R = concat(-x2, x1)
+    // optional, by architecture (null when absent)
+    private final NDArray[] bqkv;       // (layer) ((n_heads + 2 * n_kv_heads) * head_size), q part pre-scaled unless qkNorm
+    private final NDArray[] qkNorm;     // (layer) (n_heads + n_kv_heads, head_size): q rows pre-scaled by 1/sqrt(head_size)
+    private final NDArray[] bo;         // (layer) (dim)
+    private final NDArray[] bGateUp;    // (layer) (2 * hidden)
+    private final NDArray[] bDown;      // (layer) (dim)
 
     // Slices reused every forward: building an NDIndex from a string parses it each time.
     private final NDIndex qkColumns;
@@ -52,10 +61,24 @@ public final class CausalLm implements AutoCloseable {
      * @param rotaryPositions positions the rotary table covers: the context limit plus the largest tree
      */
     public CausalLm(Checkpoint checkpoint, Device device, int rotaryPositions) {
+        this(checkpoint, device, rotaryPositions, checkpoint.config().vocabSize());
+    }
+
+    /**
+     * @param scoredVocab logit columns a forward returns: the tokenizer's real tokens. Embedding rows past
+     *     them (padding, as in Qwen2.5's 151,936 rows for 151,665 tokens) are never scored, so they have
+     *     probability zero for every strategy and a pair may differ in padding.
+     */
+    public CausalLm(Checkpoint checkpoint, Device device, int rotaryPositions, int scoredVocab) {
         this.config = checkpoint.config();
+        if (scoredVocab < 1 || scoredVocab > config.vocabSize()) {
+            throw new IllegalArgumentException("scored vocabulary " + scoredVocab + " outside [1, " + config.vocabSize() + "]");
+        }
+        this.scoredVocab = scoredVocab;
         this.manager = NDManager.newBaseManager(device, "PyTorch");
         this.rotaryPositions = rotaryPositions;
-        this.rotary = new RotaryTable(config.headSize(), rotaryPositions, config.ropeTheta());
+        this.rotary = new RotaryTable(config.headSize(), rotaryPositions, config.ropeTheta(), config.architecture().rope());
+        Architecture arch = config.architecture();
         Map<String, WeightTensor> w = checkpoint.weights();
         int layers = config.numLayers();
         int d = config.hiddenSize();
@@ -66,19 +89,45 @@ public final class CausalLm implements AutoCloseable {
         ffnNorm = new NDArray[layers];
         wGateUp = new NDArray[layers];
         wDown = new NDArray[layers];
+        bqkv = arch.qkvBias() ? new NDArray[layers] : null;
+        qkNorm = arch.qkNorm() ? new NDArray[layers] : null;
+        bo = arch.outputBias() ? new NDArray[layers] : null;
+        bGateUp = arch.mlpBias() ? new NDArray[layers] : null;
+        bDown = arch.mlpBias() ? new NDArray[layers] : null;
+        // 1/sqrt(head_size) folds into q's last linear step: the q-norm weight when there is one (a norm
+        // would undo a scaled projection), else the projection and its bias
         float qScale = (float) (1.0 / Math.sqrt(config.headSize()));
+        float projectionScale = arch.qkNorm() ? 1f : qScale;
         for (int l = 0; l < layers; l++) {
             attnNorm[l] = upload(get(w, l, LlamaTensorNames.ATTN_NORM).data(), d);
-            wqkv[l] = uploadInOut(d, scaled(get(w, l, LlamaTensorNames.Q), qScale), get(w, l, LlamaTensorNames.K),
+            wqkv[l] = uploadInOut(d, scaled(get(w, l, LlamaTensorNames.Q), projectionScale), get(w, l, LlamaTensorNames.K),
                     get(w, l, LlamaTensorNames.V));
-            wo[l] = uploadInOut(config.numHeads() * config.headSize(), get(w, l, LlamaTensorNames.O));
+            wo[l] = uploadInOut(config.qDim(), get(w, l, LlamaTensorNames.O));
             ffnNorm[l] = upload(get(w, l, LlamaTensorNames.FFN_NORM).data(), d);
             wGateUp[l] = uploadInOut(d, get(w, l, LlamaTensorNames.GATE), get(w, l, LlamaTensorNames.UP));
             wDown[l] = uploadInOut(config.intermediateSize(), get(w, l, LlamaTensorNames.DOWN));
+            if (bqkv != null) {
+                bqkv[l] = upload(concat(scaled(get(w, l, LlamaTensorNames.Q_BIAS), projectionScale).data(),
+                        get(w, l, LlamaTensorNames.K_BIAS).data(), get(w, l, LlamaTensorNames.V_BIAS).data()),
+                        config.qDim() + 2L * config.kvDim());
+            }
+            if (qkNorm != null) {
+                qkNorm[l] = upload(headNormWeights(scaled(get(w, l, LlamaTensorNames.Q_NORM), qScale).data(),
+                        get(w, l, LlamaTensorNames.K_NORM).data()), config.numHeads() + config.numKvHeads(), config.headSize());
+            }
+            if (bo != null) {
+                bo[l] = upload(get(w, l, LlamaTensorNames.O_BIAS).data(), d);
+            }
+            if (bGateUp != null) {
+                bGateUp[l] = upload(concat(get(w, l, LlamaTensorNames.GATE_BIAS).data(), get(w, l, LlamaTensorNames.UP_BIAS).data()),
+                        2L * config.intermediateSize());
+                bDown[l] = upload(get(w, l, LlamaTensorNames.DOWN_BIAS).data(), d);
+            }
         }
         finalNorm = upload(w.get(LlamaTensorNames.FINAL_NORM).data(), d);
         WeightTensor head = config.tiedEmbeddings() ? w.get(LlamaTensorNames.EMBED) : w.get(LlamaTensorNames.LM_HEAD);
-        lmHead = uploadInOut(d, head);
+        lmHead = uploadInOut(d, scoredVocab == config.vocabSize() ? head : new WeightTensor(head.name(),
+                new int[] {scoredVocab, d}, java.util.Arrays.copyOf(head.data(), scoredVocab * d)));
         rotateHalf = upload(rotateHalfMatrix(config.headSize()), config.headSize(), config.headSize());
         int qkWidth = (config.numHeads() + config.numKvHeads()) * config.headSize();
         qkColumns = new NDIndex().addAllDim().addSliceDim(0, qkWidth);
@@ -99,6 +148,32 @@ public final class CausalLm implements AutoCloseable {
             out[i] *= s;
         }
         return new WeightTensor(t.name(), t.shape(), out);
+    }
+
+    private static float[] concat(float[]... parts) {
+        int total = 0;
+        for (float[] p : parts) {
+            total += p.length;
+        }
+        float[] out = new float[total];
+        int at = 0;
+        for (float[] p : parts) {
+            System.arraycopy(p, 0, out, at, p.length);
+            at += p.length;
+        }
+        return out;
+    }
+
+    /** One norm weight row per head of the fused q/k block: the q weight for q heads, the k weight for k heads. */
+    private float[] headNormWeights(float[] q, float[] k) {
+        int heads = config.numHeads();
+        int rows = heads + config.numKvHeads();
+        int hd = config.headSize();
+        float[] out = new float[rows * hd];
+        for (int r = 0; r < rows; r++) {
+            System.arraycopy(r < heads ? q : k, 0, out, r * hd, hd);
+        }
+        return out;
     }
 
     private NDArray upload(float[] data, long... shape) {
@@ -138,6 +213,11 @@ public final class CausalLm implements AutoCloseable {
 
     public ModelConfig config() {
         return config;
+    }
+
+    /** Length of each logits row: the tokenizer's tokens (at most the embedding rows). */
+    public int scoredVocab() {
+        return scoredVocab;
     }
 
     public Device device() {
@@ -189,7 +269,13 @@ public final class CausalLm implements AutoCloseable {
             for (int l = 0; l < config.numLayers(); l++) {
                 NDArray h = rmsNorm(x, attnNorm[l]);
                 NDArray qkv = h.matMul(wqkv[l]);                                                 // (n, (H + 2 KV) * hd)
+                if (bqkv != null) {
+                    qkv = qkv.add(bqkv[l]);
+                }
                 NDArray qk = qkv.get(qkColumns).reshape(n, heads + kvHeads, hd);
+                if (qkNorm != null) {
+                    qk = rmsNorm(qk, qkNorm[l]);                                                  // per head, over hd
+                }
                 qk = qk.mul(cos).add(qk.matMul(rotateHalf).mul(sin));
                 NDArray q = qk.get(qHeads);                                                       // (n, H, hd)
                 NDArray k = qk.get(kHeads);                                                       // (n, KV, hd)
@@ -201,16 +287,21 @@ public final class CausalLm implements AutoCloseable {
                 NDArray scores = qg.matMul(keys.transpose(0, 2, 1)).reshape(kvHeads, group, n, length).add(mask);
                 NDArray probs = scores.softmax(-1).reshape(kvHeads, group * n, length);
                 NDArray attn = probs.matMul(values).reshape(heads, n, hd).transpose(1, 0, 2).reshape(n, heads * hd);
-                x = x.add(attn.matMul(wo[l]));
+                NDArray out = attn.matMul(wo[l]);
+                x = x.add(bo == null ? out : out.add(bo[l]));
                 h = rmsNorm(x, ffnNorm[l]);
                 NDArray gateUp = h.matMul(wGateUp[l]);                                           // (n, 2 * hidden)
+                if (bGateUp != null) {
+                    gateUp = gateUp.add(bGateUp[l]);
+                }
                 NDArray gate = gateUp.get(gateColumns);
                 NDArray up = gateUp.get(upColumns);
-                x = x.add(Activation.sigmoid(gate).mul(gate).mul(up).matMul(wDown[l]));
+                NDArray down = Activation.sigmoid(gate).mul(gate).mul(up).matMul(wDown[l]);
+                x = x.add(bDown == null ? down : down.add(bDown[l]));
             }
             if (wantLogits) {
                 float[] flat = rmsNorm(x, finalNorm).matMul(lmHead).toFloatArray();
-                int vocab = config.vocabSize();
+                int vocab = scoredVocab;
                 result = new float[n][vocab];
                 for (int i = 0; i < n; i++) {
                     System.arraycopy(flat, i * vocab, result[i], 0, vocab);

@@ -18,7 +18,7 @@ public final class ForwardCostCurve {
 
     public static Table measure(CausalLm lm, int[] contexts, int[] newTokens, int warmup, int repeats) {
         SplittableRandom random = new SplittableRandom(42);
-        int vocab = lm.config().vocabSize();
+        int vocab = lm.scoredVocab();
         int maxNew = Arrays.stream(newTokens).max().orElse(1);
         double[][] millis = new double[contexts.length][newTokens.length];
         for (int c = 0; c < contexts.length; c++) {

@@ -61,24 +61,54 @@ public final class ModelLoader {
             throw new CheckpointException(path, "tokenizer has " + tokenizer.vocabSize() + " tokens but the model's vocab_size is "
                     + checkpoint.config().vocabSize());
         }
-        CausalLm lm = new CausalLm(checkpoint, device, checkpoint.config().maxPositions() + extraPositions);
+        CausalLm lm = new CausalLm(checkpoint, device, checkpoint.config().maxPositions() + extraPositions,
+                tokenizer.vocabSize());
         String name = Files.isDirectory(path) ? path.getFileName().toString()
                 : path.getFileName().toString().replaceFirst("\\.bin$", "");
         return new LanguageModel(name, path, lm, tokenizer, chat);
     }
 
-    /** Fails unless the draft scores the same vocabulary as the target. */
+    /**
+     * Fails unless the draft scores the same tokens as the target: the tokenizers must agree on every
+     * real token; the embedding tables may differ in padding rows past them.
+     */
     public static void checkPair(LanguageModel target, LanguageModel draft) {
-        if (draft.config().vocabSize() != target.config().vocabSize()) {
-            throw new CheckpointException(draft.source(), "draft vocabulary (" + draft.config().vocabSize()
-                    + " tokens) differs from the target's (" + target.config().vocabSize() + " tokens at "
+        TextTokenizer t = target.tokenizer();
+        TextTokenizer d = draft.tokenizer();
+        if (t.vocabSize() != d.vocabSize()) {
+            throw new CheckpointException(draft.source(), "draft vocabulary (" + d.vocabSize()
+                    + " tokens) differs from the target's (" + t.vocabSize() + " tokens at "
                     + target.source() + "); a draft must share its target's tokenizer");
         }
+        if (!sameTokenizerFile(target.source(), draft.source())) {
+            int[] one = new int[1];
+            for (int id = 0; id < t.vocabSize(); id++) {
+                one[0] = id;
+                String a = t.decode(one);
+                String b = d.decode(one);
+                if (!a.equals(b)) {
+                    throw new CheckpointException(draft.source(), "draft tokenizer differs from the target's ("
+                            + target.source() + ") at token " + id + ": '" + b + "' vs '" + a
+                            + "'; a draft must share its target's tokenizer");
+                }
+            }
+        }
         for (String probe : List.of("Once upon a time", "Hello, world! 123")) {
-            if (!java.util.Arrays.equals(draft.tokenizer().encode(probe), target.tokenizer().encode(probe))) {
+            if (!java.util.Arrays.equals(d.encode(probe), t.encode(probe))) {
                 throw new CheckpointException(draft.source(), "draft tokenizer encodes text differently from the target's ("
                         + target.source() + "); a draft must share its target's tokenizer");
             }
+        }
+    }
+
+    /** Two Hugging Face directories with byte-identical tokenizer.json files need no token-by-token check. */
+    private static boolean sameTokenizerFile(Path target, Path draft) {
+        Path a = target.resolve("tokenizer.json");
+        Path b = draft.resolve("tokenizer.json");
+        try {
+            return Files.isRegularFile(a) && Files.isRegularFile(b) && Files.mismatch(a, b) == -1;
+        } catch (IOException e) {
+            return false;
         }
     }
 
@@ -112,15 +142,34 @@ public final class ModelLoader {
         }
     }
 
-    private static PromptTemplate readChatTemplate(Path tokenizerConfig) {
-        if (!Files.isRegularFile(tokenizerConfig)) {
+    /**
+     * The chat template of a Hugging Face directory: {@code chat_template} in {@code tokenizer_config.json}
+     * (a string, or a list of named templates whose {@code default} is taken), or a separate
+     * {@code chat_template.jinja}; the start and end tokens from the same config, null where it has none.
+     */
+    public static PromptTemplate readChatTemplate(Path tokenizerConfig) {
+        Path separate = tokenizerConfig.resolveSibling("chat_template.jinja");
+        if (!Files.isRegularFile(tokenizerConfig) && !Files.isRegularFile(separate)) {
             return PromptTemplate.none();
         }
         try {
-            JsonObject j = JsonParser.parseString(Files.readString(tokenizerConfig)).getAsJsonObject();
-            String template = j.has("chat_template") && j.get("chat_template").isJsonPrimitive()
-                    ? j.get("chat_template").getAsString() : null;
-            return new PromptTemplate(template, tokenText(j, "bos_token", "<s>"), tokenText(j, "eos_token", "</s>"));
+            JsonObject j = Files.isRegularFile(tokenizerConfig)
+                    ? JsonParser.parseString(Files.readString(tokenizerConfig)).getAsJsonObject() : new JsonObject();
+            String template = null;
+            if (j.has("chat_template") && j.get("chat_template").isJsonPrimitive()) {
+                template = j.get("chat_template").getAsString();
+            } else if (j.has("chat_template") && j.get("chat_template").isJsonArray()) {
+                for (var e : j.getAsJsonArray("chat_template")) {
+                    JsonObject named = e.getAsJsonObject();
+                    if (named.has("name") && named.get("name").getAsString().equals("default")) {
+                        template = named.get("template").getAsString();
+                    }
+                }
+            }
+            if (template == null && Files.isRegularFile(separate)) {
+                template = Files.readString(separate);
+            }
+            return new PromptTemplate(template, tokenText(j, "bos_token", null), tokenText(j, "eos_token", null));
         } catch (IOException | RuntimeException e) {
             throw new CheckpointException(tokenizerConfig, "cannot read: " + e.getMessage(), e);
         }

@@ -1,8 +1,11 @@
 package dev.dyspec.core.model;
 
+import dev.dyspec.core.checkpoint.RopeScaling;
+
 /**
  * Rotary position angles in the rotate-half layout: for position p and column j of a head,
- * angle = p * theta^(-2 (j mod half) / head_size). Computed in double, stored as float.
+ * angle = p * f(j mod half), f the (possibly scaled) inverse frequency theta^(-2 j / head_size).
+ * Computed in double, stored as float.
  */
 final class RotaryTable {
 
@@ -11,15 +14,19 @@ final class RotaryTable {
     private final int headSize;
     private final int positions;
 
-    RotaryTable(int headSize, int positions, double theta) {
+    RotaryTable(int headSize, int positions, double theta, RopeScaling scaling) {
         this.headSize = headSize;
         this.positions = positions;
         this.cos = new float[positions * headSize];
         this.sin = new float[positions * headSize];
         int half = headSize / 2;
+        double[] inverseFrequency = new double[half];
+        for (int j = 0; j < half; j++) {
+            inverseFrequency[j] = scaling.inverseFrequency(j, headSize, theta);
+        }
         for (int p = 0; p < positions; p++) {
             for (int j = 0; j < half; j++) {
-                double angle = p * Math.pow(theta, -2.0 * j / headSize);
+                double angle = p * inverseFrequency[j];
                 float c = (float) Math.cos(angle);
                 float s = (float) Math.sin(angle);
                 cos[p * headSize + j] = c;

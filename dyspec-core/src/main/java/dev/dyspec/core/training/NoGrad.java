@@ -1,5 +1,6 @@
 package dev.dyspec.core.training;
 
+import ai.djl.engine.Engine;
 import ai.djl.pytorch.jni.JniUtils;
 import java.util.concurrent.Callable;
 
@@ -9,6 +10,12 @@ import java.util.concurrent.Callable;
  * evaluation and teacher forwards build no graph, and optimizer updates may write parameters in place.
  */
 final class NoGrad {
+
+    static {
+        // JniUtils' native methods are linked only once the engine has loaded libtorch; a cold JVM
+        // (`./dyspec train`) reaches this class before anything else touched the engine.
+        Engine.getEngine("PyTorch");
+    }
 
     private NoGrad() {
     }

@@ -19,6 +19,7 @@ import dev.dyspec.api.TreeCost;
 import dev.dyspec.strategies.AcceptanceModel;
 import dev.dyspec.strategies.BuiltinStrategies;
 import dev.dyspec.strategies.TargetOnlyStrategy;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
@@ -43,14 +44,25 @@ class GreedyExactnessTest {
     }
 
     @Test
+    void everyStrategyMatchesTargetOnlyOnTheShippedPair() {
+        checkRealPair(SharedModels.shipped("dyspec-target"), SharedModels.shipped("dyspec-draft"),
+                List.of("", "And God said", "The Congress of the United States"), 48);
+    }
+
+    @Test
     void everyStrategyMatchesTargetOnlyOnTheSharedPair() {
+        checkRealPair(SharedModels.hf("stories260K"), SharedModels.hf("llama2xs"),
+                List.of("", "Once upon a time", "One day, Tom saw a", "Lily and her mom went"), 80);
+    }
+
+    private void checkRealPair(Path targetDir, Path draftDir, List<String> prompts, int tokens) {
         ModelLoader loader = new ModelLoader(Device.cpu(), MAX_BUDGET + 2);
-        LanguageModel target = loader.load(SharedModels.hf("stories260K"));
-        LanguageModel draft = loader.load(SharedModels.hf("llama2xs"));
+        LanguageModel target = loader.load(targetDir);
+        LanguageModel draft = loader.load(draftDir);
         try (SpeculativeDecoder decoder = new SpeculativeDecoder(target, draft, MAX_BUDGET)) {
             long accepted = 0;
-            for (String prompt : List.of("", "Once upon a time", "One day, Tom saw a", "Lily and her mom went")) {
-                accepted += checkAllStrategies(decoder, decoder.encodePrompt(prompt), 80, new int[] {4, 16});
+            for (String prompt : prompts) {
+                accepted += checkAllStrategies(decoder, decoder.encodePrompt(prompt), tokens, new int[] {4, 16});
             }
             assertTrue(accepted > 0, "the real pair agrees on some tokens");
         }

@@ -21,7 +21,7 @@ class NativeMemoryTest {
     @Test
     void thousandForwardsLeaveResidentMemoryFlat() throws IOException {
         ModelLoader loader = new ModelLoader(Device.cpu(), 66);
-        try (LanguageModel model = loader.load(SharedModels.hf("stories260K"));
+        try (LanguageModel model = loader.load(SharedModels.shipped("dyspec-target"));
              KvCache cache = model.lm().newCache(600)) {
             int[] context = model.tokenizer().encode("Once upon a time there was a little dog");
             model.lm().prefill(cache, context);
@@ -48,8 +48,8 @@ class NativeMemoryTest {
     @Test
     void manySessionsLeaveResidentMemoryFlat() throws IOException {
         ModelLoader loader = new ModelLoader(Device.cpu(), 66);
-        try (SpeculativeDecoder decoder = new SpeculativeDecoder(loader.load(SharedModels.hf("stories260K")),
-                loader.load(SharedModels.hf("llama2xs")), 64)) {
+        try (SpeculativeDecoder decoder = new SpeculativeDecoder(loader.load(SharedModels.shipped("dyspec-target")),
+                loader.load(SharedModels.shipped("dyspec-draft")), 64)) {
             Runnable generation = () -> decoder.generate(new GenerationRequest(decoder.encodePrompt("Once upon a time"), 24,
                     new SamplingParams(1.0, 1.0, 3), new DySpecStrategy(), StrategyOptions.defaults().withBudget(8), List.of()));
             for (int i = 0; i < 30; i++) {

@@ -1,8 +1,10 @@
 package dev.dyspec.core.testing;
 
+import dev.dyspec.core.checkpoint.Architecture;
 import dev.dyspec.core.checkpoint.Checkpoint;
 import dev.dyspec.core.checkpoint.LlamaTensorNames;
 import dev.dyspec.core.checkpoint.ModelConfig;
+import dev.dyspec.core.checkpoint.RopeScaling;
 import dev.dyspec.core.checkpoint.SafetensorsWriter;
 import dev.dyspec.core.checkpoint.WeightTensor;
 import java.io.DataOutputStream;
@@ -38,8 +40,9 @@ public final class RandomModels {
                 n *= s;
             }
             float[] data = new float[n];
-            boolean norm = shape.length == 1;
-            double scale = norm ? 0.1 : (e.getKey().equals(LlamaTensorNames.EMBED) ? 1.0 : 1.5 / Math.sqrt(shape[1]));
+            boolean bias = e.getKey().endsWith(".bias");
+            boolean norm = shape.length == 1 && !bias;
+            double scale = norm ? 0.1 : bias ? 0.5 : (e.getKey().equals(LlamaTensorNames.EMBED) ? 1.0 : 1.5 / Math.sqrt(shape[1]));
             for (int i = 0; i < n; i++) {
                 data[i] = (float) (norm ? 1 + scale * r.nextGaussian() : scale * r.nextGaussian());
             }
@@ -60,16 +63,46 @@ public final class RandomModels {
         SafetensorsWriter.write(dir.resolve("model.safetensors"), w.values(), dtype);
     }
 
+    /** A config.json as the model's family writes it (architecture name and the family's own fields). */
     public static String configJson(ModelConfig c) {
+        Architecture a = c.architecture();
+        String architecture = switch (a.family()) {
+            case "mistral" -> "MistralForCausalLM";
+            case "qwen2" -> "Qwen2ForCausalLM";
+            case "qwen3" -> "Qwen3ForCausalLM";
+            default -> "LlamaForCausalLM";
+        };
+        StringBuilder extra = new StringBuilder();
+        if (a.headDim() > 0) {
+            extra.append(", \"head_dim\": ").append(a.headDim());
+        }
+        if (a.family().equals("llama") || a.family().equals("qwen3")) {
+            extra.append(", \"attention_bias\": ").append(a.qkvBias());
+        }
+        if (a.family().equals("llama")) {
+            extra.append(", \"mlp_bias\": ").append(a.mlpBias());
+        }
+        if (a.slidingWindow() > 0) {
+            extra.append(", \"sliding_window\": ").append(a.slidingWindow());
+        }
+        RopeScaling r = a.rope();
+        if (r.type().equals("linear")) {
+            extra.append(", \"rope_scaling\": {\"type\": \"linear\", \"factor\": ").append(r.factor()).append('}');
+        } else if (r.type().equals("llama3")) {
+            extra.append(", \"rope_scaling\": {\"rope_type\": \"llama3\", \"factor\": ").append(r.factor())
+                    .append(", \"low_freq_factor\": ").append(r.lowFreqFactor())
+                    .append(", \"high_freq_factor\": ").append(r.highFreqFactor())
+                    .append(", \"original_max_position_embeddings\": ").append(r.originalMaxPositions()).append('}');
+        }
         return """
-                {"architectures": ["LlamaForCausalLM"], "model_type": "llama", "hidden_size": %d,
+                {"architectures": ["%s"], "model_type": "%s", "hidden_size": %d,
                  "intermediate_size": %d, "num_hidden_layers": %d, "num_attention_heads": %d,
                  "num_key_value_heads": %d, "vocab_size": %d, "rms_norm_eps": %s, "rope_theta": %s,
                  "max_position_embeddings": %d, "tie_word_embeddings": %s, "hidden_act": "silu",
-                 "bos_token_id": %d, "eos_token_id": %d}
-                """.formatted(c.hiddenSize(), c.intermediateSize(), c.numLayers(), c.numHeads(), c.numKvHeads(),
-                c.vocabSize(), c.rmsNormEps(), c.ropeTheta(), c.maxPositions(), c.tiedEmbeddings(), c.bosTokenId(),
-                c.eosTokenId());
+                 "bos_token_id": %d, "eos_token_id": %d%s}
+                """.formatted(architecture, a.family(), c.hiddenSize(), c.intermediateSize(), c.numLayers(), c.numHeads(),
+                c.numKvHeads(), c.vocabSize(), c.rmsNormEps(), c.ropeTheta(), c.maxPositions(), c.tiedEmbeddings(),
+                c.bosTokenId(), c.eosTokenId(), extra);
     }
 
     /**

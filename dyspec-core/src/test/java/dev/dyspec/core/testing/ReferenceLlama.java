@@ -6,8 +6,10 @@ import dev.dyspec.core.checkpoint.WeightTensor;
 import java.util.Map;
 
 /**
- * A plain double-precision Llama forward, written for clarity, to check the engine against.
- * It runs a whole causal sequence from scratch and supports both RoPE conventions natively.
+ * A plain double-precision forward of the Llama layout and its families (biases, per-head q/k norm,
+ * explicit head_dim, linear and llama3 RoPE scaling), written for clarity from the reference
+ * implementations' math, to check the engine against. It runs a whole causal sequence from scratch and
+ * supports both RoPE conventions natively.
  */
 public final class ReferenceLlama {
 
@@ -38,8 +40,8 @@ public final class ReferenceLlama {
             double[][] v = new double[n][];
             for (int t = 0; t < n; t++) {
                 double[] h = rmsNorm(x[t], vec(LlamaTensorNames.layer(l, LlamaTensorNames.ATTN_NORM)));
-                q[t] = rope(linear(l, LlamaTensorNames.Q, h), t, c.numHeads());
-                k[t] = rope(linear(l, LlamaTensorNames.K, h), t, c.numKvHeads());
+                q[t] = rope(headNorm(l, LlamaTensorNames.Q_NORM, linear(l, LlamaTensorNames.Q, h)), t, c.numHeads());
+                k[t] = rope(headNorm(l, LlamaTensorNames.K_NORM, linear(l, LlamaTensorNames.K, h)), t, c.numKvHeads());
                 v[t] = linear(l, LlamaTensorNames.V, h);
             }
             int group = c.numHeads() / c.numKvHeads();
@@ -87,12 +89,50 @@ public final class ReferenceLlama {
         return out;
     }
 
+    /** Qwen3: RMSNorm of each head's slice of q or k, with one weight shared by all heads. */
+    private double[] headNorm(int layer, String suffix, double[] x) {
+        if (!c.architecture().qkNorm()) {
+            return x;
+        }
+        double[] weight = vec(LlamaTensorNames.layer(layer, suffix));
+        int hd = c.headSize();
+        double[] out = new double[x.length];
+        for (int h = 0; h < x.length / hd; h++) {
+            double[] head = java.util.Arrays.copyOfRange(x, h * hd, (h + 1) * hd);
+            System.arraycopy(rmsNorm(head, weight), 0, out, h * hd, hd);
+        }
+        return out;
+    }
+
+    /** The inverse frequency of pair j, as transformers' rope initialisation computes it. */
+    private double inverseFrequency(int j) {
+        int hd = c.headSize();
+        double inv = 1.0 / Math.pow(c.ropeTheta(), (2.0 * j) / hd);
+        var r = c.architecture().rope();
+        if (r.type().equals("linear")) {
+            return inv / r.factor();
+        }
+        if (r.type().equals("llama3")) {
+            double wavelen = 2 * Math.PI / inv;
+            double lowFreqWavelen = r.originalMaxPositions() / r.lowFreqFactor();
+            double highFreqWavelen = r.originalMaxPositions() / r.highFreqFactor();
+            double scaled = wavelen > lowFreqWavelen ? inv / r.factor() : inv;
+            boolean medium = !(wavelen < highFreqWavelen) && !(wavelen > lowFreqWavelen);
+            if (medium) {
+                double smooth = (r.originalMaxPositions() / wavelen - r.lowFreqFactor()) / (r.highFreqFactor() - r.lowFreqFactor());
+                scaled = (1 - smooth) * scaled / r.factor() + smooth * scaled;
+            }
+            return scaled;
+        }
+        return inv;
+    }
+
     private double[] rope(double[] x, int pos, int heads) {
         int hd = c.headSize();
         double[] out = x.clone();
         for (int h = 0; h < heads; h++) {
             for (int j = 0; j < hd / 2; j++) {
-                double angle = pos * Math.pow(c.ropeTheta(), -2.0 * j / hd);
+                double angle = pos * inverseFrequency(j);
                 int a = interleaved ? h * hd + 2 * j : h * hd + j;
                 int b = interleaved ? a + 1 : a + hd / 2;
                 out[a] = x[a] * Math.cos(angle) - x[b] * Math.sin(angle);
@@ -115,8 +155,16 @@ public final class ReferenceLlama {
         return out;
     }
 
+    /** x W^T, plus the bias when the checkpoint has one ({@code ...weight} → {@code ...bias}). */
     private double[] linear(int layer, String suffix, double[] x) {
-        return matVec(w.get(LlamaTensorNames.layer(layer, suffix)), x);
+        double[] out = matVec(w.get(LlamaTensorNames.layer(layer, suffix)), x);
+        WeightTensor bias = w.get(LlamaTensorNames.layer(layer, suffix.replace(".weight", ".bias")));
+        if (bias != null) {
+            for (int i = 0; i < out.length; i++) {
+                out[i] += bias.data()[i];
+            }
+        }
+        return out;
     }
 
     private static double[] matVec(WeightTensor m, double[] x) {

@@ -20,13 +20,13 @@ class BpeTrainerTest {
 
     @Test
     void trainedTokenizerLoadsInDjlAndRoundTripsArbitraryText() throws Exception {
-        String corpus = Files.readString(SharedModels.root().resolve("corpora/tinyshakespeare.txt")).substring(0, 200_000);
+        String corpus = Files.readString(SharedModels.shippedCorpus()).substring(0, 200_000);
         BpeTrainer.Result result = BpeTrainer.train(List.of(corpus), 600);
         assertEquals(600, result.vocab().size());
         BpeTrainer.write(result, dir);
         try (HfTextTokenizer t = HfTextTokenizer.load(dir.resolve("tokenizer.json"))) {
             assertEquals(600, t.vocabSize());
-            int[] ids = t.encode("First Citizen: Before we proceed any further, hear me speak.");
+            int[] ids = t.encode("And the people of the United States shall hear the word of God.");
             assertTrue(ids.length < 30, "merges compress common English: " + ids.length + " tokens");
             SplittableRandom random = new SplittableRandom(3);
             String alphabet = "aé€😀\n\t  ,.!?'\"0123456789ZÿĀ中\u0000\u0007\u007f";

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Tiny training and distillation runs on a slice of the shared Shakespeare corpus. */
+/** Tiny training and distillation runs on a slice of the shipped target's held-out text. */
 class TrainingTest {
 
     @TempDir
@@ -33,7 +33,7 @@ class TrainingTest {
 
     @BeforeAll
     static void corpus() throws Exception {
-        String text = Files.readString(SharedModels.root().resolve("corpora/tinyshakespeare.txt")).substring(0, 120_000);
+        String text = Files.readString(SharedModels.shippedCorpus()).substring(90_000, 210_000);
         corpusFile = dir.resolve("corpus.txt");
         Files.writeString(corpusFile, text);
         BpeTrainer.write(BpeTrainer.train(List.of(text), 320), dir.resolve("tok"));
@@ -79,23 +79,30 @@ class TrainingTest {
         }
     }
 
+    /**
+     * Measured by Σ min(p, q), the chance speculative sampling accepts a draft token: a teacher this
+     * briefly trained is nearly context-free, so its greedy choice ties with the runner-up and greedy
+     * agreement flips on noise, while the overlap of the distributions is what distillation optimises.
+     */
     @Test
-    void distillationRaisesAgreementWithTheTeacher() throws Exception {
+    void distillationRaisesExpectedAcceptanceAgainstTheTeacher() throws Exception {
         Path teacherDir = dir.resolve("teacher");
         LlamaTrainer.run(RandomInit.checkpoint(config(32, 2), 3), null, corpus, training(60, null), teacherDir,
                 (s, n, l, t, v) -> { });
         try (NDManager m = NDManager.newBaseManager();
              TrainableLlama teacher = new TrainableLlama(HfCheckpointLoader.load(teacherDir), m)) {
             Checkpoint draftInit = RandomInit.checkpoint(config(16, 1), 4);
-            double before;
+            PairEvaluation.Result before;
             try (TrainableLlama d = new TrainableLlama(draftInit, m)) {
-                before = PairEvaluation.agreement(teacher, d, corpus, 4, 32);
+                before = PairEvaluation.evaluate(teacher, d, corpus, 4, 32);
             }
             Path draftDir = dir.resolve("draft");
             LlamaTrainer.run(draftInit, teacher, corpus, training(60, 1.0f), draftDir, (s, n, l, t, v) -> { });
             try (TrainableLlama d = new TrainableLlama(HfCheckpointLoader.load(draftDir), m)) {
-                double after = PairEvaluation.agreement(teacher, d, corpus, 4, 32);
-                assertTrue(after > before + 0.1, "greedy agreement " + before + " -> " + after);
+                PairEvaluation.Result after = PairEvaluation.evaluate(teacher, d, corpus, 4, 32);
+                assertTrue(after.expectedAcceptance() > before.expectedAcceptance() + 0.1,
+                        "expected acceptance " + before.expectedAcceptance() + " -> " + after.expectedAcceptance()
+                        + " (greedy agreement " + before.greedyAgreement() + " -> " + after.greedyAgreement() + ")");
             }
         }
     }

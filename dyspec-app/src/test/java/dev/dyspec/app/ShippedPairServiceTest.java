@@ -10,11 +10,11 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import tools.jackson.databind.json.JsonMapper;
 
 /** What every service test on the shared pair needs: the models, a client, and a wait for loading. */
-abstract class SharedPairServiceTest {
+abstract class ShippedPairServiceTest {
 
     @DynamicPropertySource
     static void models(DynamicPropertyRegistry registry) {
-        SharedPair.register(registry);
+        ShippedPair.register(registry);
     }
 
     @Autowired
@@ -28,7 +28,7 @@ abstract class SharedPairServiceTest {
 
     @BeforeEach
     void loaded() throws InterruptedException {
-        SharedPair.awaitLoaded(models);
+        ShippedPair.awaitLoaded(models);
         // a loaded CI machine can stall a response past WebTestClient's 5 s default
         web = web.mutate().responseTimeout(Duration.ofSeconds(60)).build();
     }
