@@ -11,4 +11,12 @@ public interface AcceptanceEstimator {
     AcceptanceEstimator IDENTITY = (r, depth, params) -> r;
 
     double acceptance(double r, int depth, SamplingParams params);
+
+    /**
+     * A fixed view for growing one tree: queried once per vocabulary token per heap peek, so it must not
+     * lock or copy per call. An estimator that learns returns a frozen copy of what it knows now.
+     */
+    default AcceptanceEstimator snapshot() {
+        return this;
+    }
 }

@@ -1,7 +1,8 @@
 package dev.dyspec.api;
 
 /**
- * The draft model as a strategy sees it: no tensors, no cache, only next-token distributions.
+ * The draft model as a strategy sees it: no tensors, no cache, only next-token distributions — and the
+ * request's own context, for proposals that need no model.
  */
 public interface DraftHandle {
 
@@ -13,5 +14,14 @@ public interface DraftHandle {
      */
     float[][] expand(TreeBuilder tree, int[] nodes);
 
+    /** Size of every distribution: the scored vocabulary. */
     int vocabSize();
+
+    /**
+     * The request's tokens so far (prompt and output, the root last), indexed by n-grams, for
+     * strategies that propose from the context; empty where a handle has no request behind it.
+     */
+    default ContextNgrams context() {
+        return new ContextNgrams(1);
+    }
 }

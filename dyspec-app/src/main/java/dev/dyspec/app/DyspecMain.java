@@ -4,10 +4,13 @@ import dev.dyspec.app.cli.BenchCommand;
 import dev.dyspec.app.cli.BenchForwardCommand;
 import dev.dyspec.app.cli.ChatPromptCommand;
 import dev.dyspec.app.cli.CliException;
+import dev.dyspec.app.cli.SoakCommand;
 import dev.dyspec.app.cli.EvalPairCommand;
 import dev.dyspec.app.cli.GenerateCommand;
+import dev.dyspec.app.cli.InfoCommand;
 import dev.dyspec.app.cli.TrainCommand;
 import dev.dyspec.core.checkpoint.CheckpointException;
+import dev.dyspec.core.model.TorchThreads;
 import java.io.PrintStream;
 import java.util.Arrays;
 
@@ -24,6 +27,8 @@ public final class DyspecMain {
               distill         distill a draft for a target (--target PATH --corpus FILE --out DIR [--temperature T ...])
               eval-pair       perplexities, agreement, expected acceptance and cost ratio of a pair
               chat-prompt     print the prompt a chat request becomes (--model PATH --request FILE [--now YYYY-MM-DD])
+              info            family, size, dtypes, context, tokenizer and memory of a model (--model PATH)
+              soak            load and fault run against a live server (--url URL [--concurrency 64 --duration 10m ...])
             Strategies: target-only, chain, fixed-tree, dyspec, dyspec-threshold, dyspec-calibrated,
             dyspec-calibrated-threshold.
             """;
@@ -32,6 +37,7 @@ public final class DyspecMain {
     }
 
     public static void main(String[] args) {
+        TorchThreads.configure();
         if (args.length > 0 && args[0].equals("serve")) {
             DyspecApplication.run(Arrays.copyOfRange(args, 1, args.length));
             return;
@@ -57,6 +63,8 @@ public final class DyspecMain {
                 case "distill" -> new TrainCommand(out, err, true).run(args);
                 case "eval-pair" -> new EvalPairCommand(out, err).run(args);
                 case "chat-prompt" -> new ChatPromptCommand(out).run(args);
+                case "soak" -> new SoakCommand(out).run(args);
+                case "info" -> new InfoCommand(out).run(args);
                 default -> throw new CliException("unknown command '" + args[0] + "'\n" + USAGE);
             };
         } catch (CliException | CheckpointException | IllegalArgumentException e) {
@@ -64,6 +72,10 @@ public final class DyspecMain {
             return 2;
         } catch (java.io.IOException e) {
             err.println("error: " + e.getMessage());
+            return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            err.println("error: interrupted");
             return 1;
         } catch (RuntimeException e) {
             err.println("error: " + e);

@@ -34,9 +34,9 @@ class ApiKeysTest extends ShippedPairServiceTest {
         web.post().uri("/v1/completions").header("Authorization", "Bearer sk-first")
                 .header("Content-Type", "application/json").bodyValue("{\"prompt\":\"a\", \"max_tokens\": 3}")
                 .exchange().expectStatus().isOk();
-        // probes stay open for the orchestrator
-        web.get().uri("/actuator/health/liveness").exchange().expectStatus().isOk();
-        web.get().uri("/actuator/health/readiness").exchange().expectStatus().isOk();
+        // probes stay open for the orchestrator, on the management port
+        management().get().uri("/actuator/health/liveness").exchange().expectStatus().isOk();
+        management().get().uri("/actuator/health/readiness").exchange().expectStatus().isOk();
     }
 
     /** The filter decides on the decoded, normalised path that routing uses, not on the raw one. */

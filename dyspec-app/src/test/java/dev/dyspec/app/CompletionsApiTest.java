@@ -210,15 +210,18 @@ class CompletionsApiTest extends ShippedPairServiceTest {
     @Test
     void metricsAndProbesAreExposed() {
         post("/v1/completions", "{\"prompt\": \"Once\", \"max_tokens\": 8, \"dyspec\": {\"strategy\": \"dyspec\"}}");
-        String prometheus = web.get().uri("/actuator/prometheus").exchange().expectStatus().isOk()
+        String prometheus = management().get().uri("/actuator/prometheus").exchange().expectStatus().isOk()
                 .expectBody(String.class).returnResult().getResponseBody();
         assertThat(prometheus).contains("dyspec_requests_total", "dyspec_generated_tokens_total",
                 "dyspec_drafted_tokens_total", "dyspec_accepted_tokens_total", "dyspec_accepted_tokens_by_depth_total",
                 "dyspec_acceptance_length", "dyspec_step_seconds", "dyspec_time_to_first_token_seconds",
                 "dyspec_queue_depth", "dyspec_prompt_tokens_total");
         assertThat(prometheus).contains("strategy=\"dyspec\"");
-        web.get().uri("/actuator/health/readiness").exchange().expectStatus().isOk()
+        management().get().uri("/actuator/health/readiness").exchange().expectStatus().isOk()
                 .expectBody().jsonPath("$.status").isEqualTo("UP");
-        web.get().uri("/actuator/health/liveness").exchange().expectStatus().isOk();
+        management().get().uri("/actuator/health/liveness").exchange().expectStatus().isOk();
+        // and none of it on the API port
+        web.get().uri("/actuator/prometheus").exchange().expectStatus().isNotFound();
+        web.get().uri("/actuator/health/readiness").exchange().expectStatus().isNotFound();
     }
 }

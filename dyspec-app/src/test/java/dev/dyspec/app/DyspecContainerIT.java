@@ -32,11 +32,11 @@ class DyspecContainerIT {
         Path models = ShippedPair.target().getParent();
         try (GenericContainer<?> app = new GenericContainer<>(new ImageFromDockerfile("dyspec-it", false)
                 .withFileFromPath(".", root))
-                .withExposedPorts(8080)
+                .withExposedPorts(8080, 8081)
                 .withFileSystemBind(models.toString(), "/models", BindMode.READ_ONLY)
                 .withEnv("DYSPEC_MODELS_TARGET", "/models/" + ShippedPair.TARGET)
                 .withEnv("DYSPEC_MODELS_DRAFT", "/models/" + ShippedPair.DRAFT)
-                .waitingFor(Wait.forHttp("/actuator/health/readiness").forStatusCode(200)
+                .waitingFor(Wait.forHttp("/actuator/health/readiness").forPort(8081).forStatusCode(200)
                         .withStartupTimeout(Duration.ofMinutes(5)))) {
             app.start();
             HttpClient http = HttpClient.newHttpClient();

@@ -4,6 +4,7 @@ import dev.dyspec.app.engine.ModelService;
 import java.time.Duration;
 import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.web.server.LocalManagementPort;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
@@ -25,6 +26,15 @@ abstract class ShippedPairServiceTest {
 
     @Autowired
     JsonMapper json;
+
+    @LocalManagementPort
+    int managementPort;
+
+    /** Actuator lives on the management port, apart from the API. */
+    WebTestClient management() {
+        return WebTestClient.bindToServer().baseUrl("http://localhost:" + managementPort)
+                .responseTimeout(Duration.ofSeconds(60)).build();
+    }
 
     @BeforeEach
     void loaded() throws InterruptedException {

@@ -82,7 +82,20 @@ public final class AcceptanceModel implements AcceptanceEstimator, AcceptanceObs
 
     @Override
     public double acceptance(double r, int depth, SamplingParams params) {
-        double[] curve = curve(Band.of(params));
+        return interpolate(curve(Band.of(params)), r);
+    }
+
+    /** The fitted curves of every band as they stand, without locks or copies per query. */
+    @Override
+    public synchronized AcceptanceEstimator snapshot() {
+        double[][] curves = new double[Band.values().length][];
+        for (Band b : Band.values()) {
+            curves[b.ordinal()] = curve(b);
+        }
+        return (r, depth, params) -> interpolate(curves[Band.of(params).ordinal()], r);
+    }
+
+    private static double interpolate(double[] curve, double r) {
         double x = (Math.log10(Math.max(r, 1e-12)) - MIN_LOG) / -MIN_LOG * BINS - 0.5;
         if (x <= 0) {
             return clamp(curve[0]);

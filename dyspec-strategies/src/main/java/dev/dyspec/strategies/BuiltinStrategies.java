@@ -24,7 +24,8 @@ public final class BuiltinStrategies {
                 new DySpecStrategy(DySpecStrategy.NAME, dev.dyspec.api.AcceptanceEstimator.IDENTITY, cost),
                 new DySpecThresholdStrategy(),
                 new DySpecStrategy(DySpecStrategy.CALIBRATED_NAME, acceptance, cost),
-                new DySpecThresholdStrategy(DySpecThresholdStrategy.CALIBRATED_NAME, acceptance));
+                new DySpecThresholdStrategy(DySpecThresholdStrategy.CALIBRATED_NAME, acceptance),
+                new NgramTreeStrategy());
     }
 
     /** The built-in strategy of that name, or an exception listing the valid names. */

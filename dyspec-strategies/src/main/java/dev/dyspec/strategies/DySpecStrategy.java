@@ -75,6 +75,7 @@ public final class DySpecStrategy implements TreeStrategy {
     public TokenTree grow(DraftHandle draft, int rootToken, StrategyOptions options, SamplingParams params,
                           RandomGenerator random) {
         TreeBuilder tree = TreeBuilder.rooted(rootToken);
+        AcceptanceEstimator estimator = this.estimator.snapshot();
         PriorityQueue<Action> heap = new PriorityQueue<>(BEST_FIRST);
         long[] order = {0};
         float[] rootDist = draft.expand(tree, new int[] {0})[0];

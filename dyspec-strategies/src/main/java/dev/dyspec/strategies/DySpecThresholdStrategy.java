@@ -55,6 +55,7 @@ public final class DySpecThresholdStrategy implements TreeStrategy {
     public TokenTree grow(DraftHandle draft, int rootToken, StrategyOptions options, SamplingParams params,
                           RandomGenerator random) {
         TreeBuilder tree = TreeBuilder.rooted(rootToken);
+        AcceptanceEstimator estimator = this.estimator.snapshot();
         double threshold = options.threshold();
         List<Integer> frontier = List.of(0);
         int nodes = 0;

@@ -83,6 +83,8 @@ class ChartTest {
         String app = Files.readString(Path.of("../dyspec-app/src/main/resources/application.yaml"), StandardCharsets.UTF_8);
         Map<String, Object> appYaml = new Yaml().load(app);
         int appPort = at(appYaml, "server", "port");
+        int managementPort = at(appYaml, "management", "server", "port");
+        assertThat(managementPort).as("actuator off the API port").isNotEqualTo(appPort);
         assertThat(Objects.<Boolean>requireNonNull(at(appYaml, "management", "endpoint", "health", "probes", "enabled"))).isTrue();
         List<String> exposed = List.of(((String) at(appYaml, "management", "endpoints", "web", "exposure", "include")).split(","));
         assertThat(exposed).contains("health", "prometheus");
@@ -91,10 +93,13 @@ class ChartTest {
         Map<String, Object> c = container(docs);
         assertThat((Integer) at(c, "ports", "0", "containerPort")).isEqualTo(appPort);
         assertThat((String) at(c, "ports", "0", "name")).isEqualTo("http");
+        assertThat((Integer) at(c, "ports", "1", "containerPort")).isEqualTo(managementPort);
+        assertThat((String) at(c, "ports", "1", "name")).isEqualTo("management");
         assertThat((String) at(c, "livenessProbe", "httpGet", "path")).isEqualTo("/actuator/health/liveness");
         assertThat((String) at(c, "readinessProbe", "httpGet", "path")).isEqualTo("/actuator/health/readiness");
         assertThat((String) at(c, "startupProbe", "httpGet", "path")).isEqualTo("/actuator/health/liveness");
-        assertThat((String) at(c, "readinessProbe", "httpGet", "port")).isEqualTo("http");
+        assertThat((String) at(c, "readinessProbe", "httpGet", "port")).isEqualTo("management");
+        assertThat((String) at(c, "livenessProbe", "httpGet", "port")).isEqualTo("management");
         assertThat((String) at(c, "resources", "requests", "cpu")).isEqualTo("2");
         assertThat((String) at(c, "resources", "limits", "memory")).isEqualTo("8Gi");
         assertThat((String) at(env(c, "JAVA_TOOL_OPTIONS"), "value")).contains("-XX:MaxRAMPercentage=75");
@@ -174,7 +179,7 @@ class ChartTest {
         List<Map<String, Object>> docs = render("serviceMonitor.enabled", "true", "serviceMonitor.assumeCrdInstalled", "true");
         Map<String, Object> sm = kind(docs, "ServiceMonitor");
         assertThat((String) at(sm, "spec", "endpoints", "0", "path")).isEqualTo("/actuator/prometheus");
-        assertThat((String) at(sm, "spec", "endpoints", "0", "port")).isEqualTo("http");
+        assertThat((String) at(sm, "spec", "endpoints", "0", "port")).isEqualTo("management");
         Map<String, Object> serviceLabels = at(kind(docs, "Service"), "metadata", "labels");
         assertThat(serviceLabels).containsAllEntriesOf(at(sm, "spec", "selector", "matchLabels"));
     }

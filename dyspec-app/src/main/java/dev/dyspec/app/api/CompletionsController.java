@@ -24,6 +24,8 @@ import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
@@ -32,6 +34,8 @@ import tools.jackson.databind.json.JsonMapper;
  */
 @RestController
 public class CompletionsController {
+
+    private static final org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(CompletionsController.class);
 
     /** Response header: the experiment arm that served the request. */
     static final String ARM = "X-Dyspec-Arm";
@@ -44,9 +48,11 @@ public class CompletionsController {
     private final ChatPromptRenderer chatRenderer = new ChatPromptRenderer();
     private final JsonMapper json;
     private final AdminAccess adminAccess;
+    private final RequestLimits limits;
 
     public CompletionsController(ModelService models, RequestPlanner planner, GenerationService generations,
-                                 JsonMapper json, AdminAccess adminAccess) {
+                                 JsonMapper json, AdminAccess adminAccess, RequestLimits limits) {
+        this.limits = limits;
         this.adminAccess = adminAccess;
         this.models = models;
         this.planner = planner;
@@ -82,21 +88,31 @@ public class CompletionsController {
     }
 
     @PostMapping(path = "/v1/completions", produces = {MediaType.APPLICATION_JSON_VALUE, MediaType.TEXT_EVENT_STREAM_VALUE})
-    public Object completions(@RequestBody CompletionRequest body,
-                              @RequestHeader(name = "X-Dyspec-User", required = false) String headerUser,
-                              @RequestHeader(name = FORCE_ARM, required = false) String forcedArm,
-                              @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization) {
+    public Mono<ResponseEntity<?>> completions(@RequestBody CompletionRequest body,
+                                    @RequestHeader(name = "X-Dyspec-User", required = false) String headerUser,
+                                    @RequestHeader(name = FORCE_ARM, required = false) String forcedArm,
+                                    @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization) {
         if (body == null) {
             throw ApiException.invalid(null, "the request body must be a JSON object");
         }
         RequestConformance.checkCompletion(body);
         String prompt = RequestConformance.promptText(body.prompt());
-        int[] tokens = decoder().encodePrompt(prompt);
-        return respond(planner.plan(body, tokens, headerUser, forced(forcedArm, authorization)), body, false);
+        limits.checkPrompt(prompt);
+        limits.checkStops(body.stop());
+        String forced = forced(forcedArm, authorization);
+        return offEventLoop(() -> respond(planner.plan(body, decoder().encodePrompt(prompt), headerUser, forced), body, false));
+    }
+
+    /**
+     * Tokenizing (native, up to the prompt limit) and queueing run on a worker thread, not on the Netty
+     * event loop that serves every other connection.
+     */
+    private static Mono<ResponseEntity<?>> offEventLoop(java.util.concurrent.Callable<ResponseEntity<?>> work) {
+        return Mono.fromCallable(work).subscribeOn(Schedulers.boundedElastic());
     }
 
     @PostMapping(path = "/v1/chat/completions", produces = {MediaType.APPLICATION_JSON_VALUE, MediaType.TEXT_EVENT_STREAM_VALUE})
-    public Object chatCompletions(@RequestBody ChatRequest body,
+    public Mono<ResponseEntity<?>> chatCompletions(@RequestBody ChatRequest body,
                                   @RequestHeader(name = "X-Dyspec-User", required = false) String headerUser,
                                   @RequestHeader(name = FORCE_ARM, required = false) String forcedArm,
                                   @RequestHeader(name = HttpHeaders.AUTHORIZATION, required = false) String authorization) {
@@ -104,14 +120,19 @@ public class CompletionsController {
             throw ApiException.invalid(null, "the request body must be a JSON object");
         }
         List<Map<String, Object>> messages = ChatPromptRenderer.templateMessages(body.messages());
+        limits.checkMessages(messages);
+        limits.checkStops(body.stop());
         RequestConformance.checkChat(body);
-        LanguageModel target = decoder().target();
-        String text = chatRenderer.render(messages, body.tools(), target.chat());
-        // a template that writes the start token itself (or a model without one) is tokenized as it is
-        boolean templated = target.chat().present()
-                && (target.chat().bosToken() == null || text.startsWith(target.chat().bosToken()));
-        int[] tokens = templated ? target.tokenizer().encode(text) : decoder().encodePrompt(text);
-        return respond(planner.plan(body, tokens, headerUser, forced(forcedArm, authorization)), body, true);
+        String forced = forced(forcedArm, authorization);
+        return offEventLoop(() -> {
+            LanguageModel target = decoder().target();
+            String text = chatRenderer.render(messages, body.tools(), target.chat());
+            // a template that writes the start token itself (or a model without one) is tokenized as it is
+            boolean templated = target.chat().present()
+                    && (target.chat().bosToken() == null || text.startsWith(target.chat().bosToken()));
+            int[] tokens = templated ? target.tokenizer().encode(text) : decoder().encodePrompt(text);
+            return respond(planner.plan(body, tokens, headerUser, forced), body, true);
+        });
     }
 
     /** A forced arm is for QA and needs an admin key. */
@@ -127,7 +148,7 @@ public class CompletionsController {
         return models.engine().decoder();
     }
 
-    private Object respond(PlannedGeneration plan, GenerationParameters params, boolean chat) {
+    private ResponseEntity<?> respond(PlannedGeneration plan, GenerationParameters params, boolean chat) {
         String id = (chat ? "chatcmpl-" : "cmpl-") + UUID.randomUUID().toString().replace("-", "");
         long created = System.currentTimeMillis() / 1000;
         Flux<GenerationEvent> events = generations.submit(plan);
@@ -171,8 +192,16 @@ public class CompletionsController {
             out.add(ServerSentEvent.builder(" [DONE]").build());
             return Flux.fromIterable(out);
         });
+        // A failure after the first bytes cannot change the status: it becomes an error event that ends the stream.
+        Flux<ServerSentEvent<String>> guarded = chunks.onErrorResume(error -> {
+            ResponseEntity<ErrorBody> mapped = ErrorMapping.toResponse(error);
+            if (mapped.getStatusCode().is5xxServerError()) {
+                log.error("stream failed midway", error);
+            }
+            return Flux.just(ServerSentEvent.builder(" " + json.writeValueAsString(mapped.getBody())).build());
+        });
         // Streams are event streams whatever the client's Accept header says, as OpenAI's API does.
-        return ResponseEntity.ok().headers(headers).contentType(MediaType.TEXT_EVENT_STREAM).body(chunks);
+        return ResponseEntity.ok().headers(headers).contentType(MediaType.TEXT_EVENT_STREAM).body(guarded);
     }
 
     /** {@code data: {json}} with the space OpenAI sends: hand-written clients strip exactly {@code "data: "}. */

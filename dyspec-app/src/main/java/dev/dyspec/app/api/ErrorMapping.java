@@ -3,6 +3,7 @@ package dev.dyspec.app.api;
 import dev.dyspec.app.engine.ModelsUnavailableException;
 import dev.dyspec.core.checkpoint.CheckpointException;
 import dev.dyspec.core.engine.EngineBusyException;
+import dev.dyspec.core.engine.EngineStoppedException;
 import org.springframework.core.codec.DecodingException;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.HttpHeaders;
@@ -26,6 +27,9 @@ public final class ErrorMapping {
         if (e instanceof EngineBusyException busy) {
             return body(HttpStatus.TOO_MANY_REQUESTS, busy.getMessage(), "rate_limit_error", null, "rate_limit_exceeded",
                     busy.retryAfterSeconds());
+        }
+        if (e instanceof EngineStoppedException stopped) {
+            return body(HttpStatus.SERVICE_UNAVAILABLE, stopped.getMessage(), "server_error", null, "server_shutting_down", 5);
         }
         if (e instanceof ModelsUnavailableException m) {
             return body(HttpStatus.SERVICE_UNAVAILABLE, m.getMessage(), "server_error", null, "model_unavailable", 5);

@@ -32,6 +32,9 @@ public final class BenchCommand {
     static final Set<String> VALUED = Set.of("target", "draft", "strategies", "budgets", "temperatures", "prompts",
             "max-tokens", "repeats", "out", "device", "seed", "prompt-limit");
     static final Set<String> FLAGS = Set.of("json", "quick");
+    /** The paper's strategies next to ours: the calibrated ones, with and without adaptive size. */
+    static final String DEFAULT_STRATEGIES = "target-only,chain,fixed-tree,dyspec,dyspec-threshold,dyspec-calibrated,"
+            + "dyspec-calibrated+adaptive";
 
     private final PrintStream out;
     private final PrintStream err;
@@ -48,7 +51,7 @@ public final class BenchCommand {
         Path draft = ModelPaths.resolve(a.get("draft", null), ModelPaths.defaultDraft(), "draft");
         // "name+adaptive" runs a DySpec strategy with the hardware-aware size rule
         List<String> names = new ArrayList<>();
-        for (String name : a.get("strategies", "target-only,chain,fixed-tree,dyspec,dyspec-threshold").split(",")) {
+        for (String name : a.get("strategies", DEFAULT_STRATEGIES).split(",")) {
             String base = name.trim().replace("+adaptive", "");
             try {
                 BuiltinStrategies.byName(base);

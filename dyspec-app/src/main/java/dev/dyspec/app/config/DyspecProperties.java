@@ -67,12 +67,18 @@ public record DyspecProperties(
      * @param maxTokens largest max_tokens a request may ask for
      * @param maxPromptTokens largest prompt, in tokens (also bounded by the model's context)
      * @param shutdownDrain how long shutdown waits for running streams
+     * @param maxPromptBytes largest prompt (all chat messages together), in UTF-8 bytes, checked before tokenizing
+     * @param maxMessages most chat messages in one request
+     * @param maxStopLength longest stop string, in characters
      */
     public record Limits(@Min(1) @DefaultValue("4") int maxConcurrent,
                          @Min(0) @DefaultValue("16") int maxQueued,
                          @Min(1) @DefaultValue("2048") int maxTokens,
                          @Min(1) @DefaultValue("4096") int maxPromptTokens,
-                         @NotNull @DefaultValue("30s") Duration shutdownDrain) {
+                         @NotNull @DefaultValue("30s") Duration shutdownDrain,
+                         @Min(1) @DefaultValue("262144") int maxPromptBytes,
+                         @Min(1) @DefaultValue("512") int maxMessages,
+                         @Min(1) @DefaultValue("256") int maxStopLength) {
     }
 
     /**

@@ -7,6 +7,7 @@ import dev.dyspec.strategies.ChainStrategy;
 import dev.dyspec.strategies.DySpecStrategy;
 import dev.dyspec.strategies.DySpecThresholdStrategy;
 import dev.dyspec.strategies.FixedTreeStrategy;
+import dev.dyspec.strategies.NgramTreeStrategy;
 import dev.dyspec.strategies.TargetOnlyStrategy;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -48,5 +49,10 @@ public class StrategyConfiguration {
     @Bean
     TreeStrategy dyspecCalibratedThresholdStrategy(AcceptanceModel acceptance) {
         return new DySpecThresholdStrategy(DySpecThresholdStrategy.CALIBRATED_NAME, acceptance);
+    }
+
+    @Bean
+    TreeStrategy ngramTreeStrategy() {
+        return new NgramTreeStrategy();
     }
 }

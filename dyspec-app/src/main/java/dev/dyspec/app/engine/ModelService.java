@@ -102,8 +102,9 @@ public class ModelService implements SmartLifecycle {
     public InferenceEngine engine() {
         InferenceEngine e = engine;
         if (e == null) {
+            // the reason (file paths included) is for operators: health details on the management port
             throw new ModelsUnavailableException(state == State.FAILED
-                    ? "models failed to load: " + failure : "models are still loading");
+                    ? "the models failed to load; the server's health endpoint and log say why" : "models are still loading");
         }
         return e;
     }
@@ -123,8 +124,7 @@ public class ModelService implements SmartLifecycle {
         engine = null;
         state = State.LOADING;
         AvailabilityChangeEvent.publish(events, this, ReadinessState.REFUSING_TRAFFIC);
-        if (e != null) {
-            e.shutdown(properties.limits().shutdownDrain());
+        if (e != null && e.shutdown(properties.limits().shutdownDrain())) {
             e.decoder().close();
         }
         saveCalibration();

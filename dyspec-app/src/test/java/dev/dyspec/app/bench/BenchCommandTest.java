@@ -36,7 +36,7 @@ class BenchCommandTest {
         }
         JsonNode summary = JsonMapper.builder().build().readTree(stdout.toString(StandardCharsets.UTF_8));
         JsonNode cells = summary.get("cells");
-        assertThat(cells.size()).isEqualTo(2 * (1 + 4 * 2));
+        assertThat(cells.size()).isEqualTo(2 * (1 + 6 * 2)); // both temperatures × (target-only + 6 strategies × 2 budgets)
         for (JsonNode c : cells) {
             assertThat(c.get("tau").asDouble()).isGreaterThanOrEqualTo(1.0);
             assertThat(c.get("tokensPerSecond").asDouble()).isPositive();

@@ -135,11 +135,13 @@ class CommandsIT {
     @Test
     void serveAnswersACompletionAndStopsCleanlyOnSigterm() throws Exception {
         int port;
-        try (ServerSocket s = new ServerSocket(0)) {
+        int managementPort;
+        try (ServerSocket s = new ServerSocket(0); ServerSocket m = new ServerSocket(0)) {
             port = s.getLocalPort();
+            managementPort = m.getLocalPort();
         }
         Path log = dir.resolve("serve.log");
-        Process server = launcher("serve", "--port", Integer.toString(port))
+        Process server = launcher("serve", "--port", Integer.toString(port), "--management.server.port=" + managementPort)
                 .redirectErrorStream(true).redirectOutput(log.toFile()).start();
         try {
             HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
@@ -148,7 +150,8 @@ class CommandsIT {
             int ready = 0;
             while (ready != 200 && System.nanoTime() < deadline && server.isAlive()) {
                 try {
-                    ready = http.send(HttpRequest.newBuilder(URI.create(base + "/actuator/health/readiness"))
+                    ready = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + managementPort
+                                    + "/actuator/health/readiness"))
                             .timeout(Duration.ofSeconds(5)).build(), HttpResponse.BodyHandlers.discarding()).statusCode();
                 } catch (IOException notYet) {
                     ready = 0;

@@ -36,6 +36,25 @@ public final class HfCheckpointLoader {
         return new Checkpoint(dir, config, weights);
     }
 
+    /** What a directory holds, read from its headers only (no weights are loaded). */
+    public record Summary(String family, ModelConfig config, java.util.SortedMap<String, Long> parametersByDtype) {
+    }
+
+    public static Summary describe(Path dir) {
+        ModelConfig config = readConfig(dir.resolve("config.json"));
+        java.util.SortedMap<String, Long> byDtype = new java.util.TreeMap<>();
+        Map<String, SafetensorsFile> byTensor = openShards(dir);
+        for (Map.Entry<String, SafetensorsFile> e : byTensor.entrySet()) {
+            SafetensorsFile.Entry entry = e.getValue().entry(e.getKey());
+            long n = 1;
+            for (int d : entry.shape()) {
+                n *= d;
+            }
+            byDtype.merge(entry.dtype(), n, Long::sum);
+        }
+        return new Summary(config.architecture().family(), config, byDtype);
+    }
+
     private static Map<String, SafetensorsFile> openShards(Path dir) {
         Path single = dir.resolve("model.safetensors");
         Path index = dir.resolve("model.safetensors.index.json");

@@ -1,5 +1,6 @@
 package dev.dyspec.core.decode;
 
+import dev.dyspec.api.ContextNgrams;
 import dev.dyspec.api.DraftHandle;
 import dev.dyspec.api.SamplingParams;
 import dev.dyspec.api.TreeBuilder;
@@ -26,8 +27,11 @@ final class DraftModelHandle implements DraftHandle, AutoCloseable {
     private TreeBuilder currentTree;
     private long forwards;
     private long nanos;
+    private final java.util.function.Supplier<ContextNgrams> context;
 
-    DraftModelHandle(CausalLm lm, int cacheCapacity, SamplingParams params, int[] prefix) {
+    DraftModelHandle(CausalLm lm, int cacheCapacity, SamplingParams params, int[] prefix,
+                     java.util.function.Supplier<ContextNgrams> context) {
+        this.context = context;
         this.lm = lm;
         this.cache = lm.newCache(cacheCapacity);
         this.params = params;
@@ -37,6 +41,11 @@ final class DraftModelHandle implements DraftHandle, AutoCloseable {
     @Override
     public int vocabSize() {
         return lm.scoredVocab();
+    }
+
+    @Override
+    public ContextNgrams context() {
+        return context.get();
     }
 
     @Override

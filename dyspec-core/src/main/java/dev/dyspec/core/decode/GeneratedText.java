@@ -5,9 +5,10 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * The generated text of one generation, decoded incrementally: decoding prompt plus output and
- * slicing off the prompt's text keeps the leading space a tokenizer would strip; a trailing
- * incomplete character (U+FFFD) is held back until its bytes arrive; stop strings cut the text.
+ * The generated text of one generation, decoded incrementally: each step decodes only its new tokens
+ * behind a few tokens of context and keeps the difference, so the work per step does not grow with the
+ * length (decoding with context keeps the leading space a tokenizer strips at the start of a text); a
+ * trailing incomplete character (U+FFFD) stays undecided until its bytes arrive; stop strings cut the text.
  */
 final class GeneratedText {
 
@@ -15,14 +16,20 @@ final class GeneratedText {
     private final int[] prompt;
     private final String promptText;
     private final List<String> stopStrings;
+    /** Tokens of context decoded before the new ones, enough for any tokenizer's merge of a character. */
+    private static final int CONTEXT = 6;
+
     private int[] generated = new int[0];
     private int emittedChars;
     private boolean stopped;
+    // text of generated[0, decidedTokens), final: later tokens cannot change it
+    private final StringBuilder decided = new StringBuilder();
+    private int decidedTokens;
 
     GeneratedText(TextTokenizer tokenizer, int[] prompt, List<String> stopStrings) {
         this.tokenizer = tokenizer;
         this.prompt = prompt;
-        this.promptText = tokenizer.decode(prompt);
+        this.promptText = tokenizer.decode(Arrays.copyOfRange(prompt, Math.max(0, prompt.length - CONTEXT), prompt.length));
         this.stopStrings = stopStrings;
     }
 
@@ -88,9 +95,33 @@ final class GeneratedText {
         return currentText().substring(0, emittedChars);
     }
 
+    /** Decided text plus the undecided tail, decoded behind up to {@link #CONTEXT} earlier tokens. */
     private String currentText() {
-        String full = tokenizer.decode(concat(prompt, generated));
-        return full.startsWith(promptText) ? full.substring(promptText.length()) : tokenizer.decode(generated);
+        int[] context = contextBefore(decidedTokens);
+        int[] tail = Arrays.copyOfRange(generated, decidedTokens, generated.length);
+        String contextText = decidedTokens == 0 ? promptText : tokenizer.decode(context);
+        String both = tokenizer.decode(concat(context, tail));
+        if (!both.startsWith(contextText)) {
+            // the tokenizer rewrote the context: fall back to decoding everything once
+            String full = tokenizer.decode(concat(prompt, generated));
+            String whole = tokenizer.decode(prompt);
+            return full.startsWith(whole) ? full.substring(whole.length()) : tokenizer.decode(generated);
+        }
+        String tailText = both.substring(contextText.length());
+        if (!tailText.endsWith("\uFFFD")) {
+            decided.append(tailText);
+            decidedTokens = generated.length;
+            return decided.toString();
+        }
+        return decided + tailText;
+    }
+
+    /** Up to CONTEXT tokens before generated[end): the prompt's tail, then generated tokens. */
+    private int[] contextBefore(int end) {
+        int fromGenerated = Math.min(end, CONTEXT);
+        int fromPrompt = Math.min(prompt.length, CONTEXT - fromGenerated);
+        return concat(Arrays.copyOfRange(prompt, prompt.length - fromPrompt, prompt.length),
+                Arrays.copyOfRange(generated, end - fromGenerated, end));
     }
 
     private int longestStop() {

@@ -1,10 +1,12 @@
 package dev.dyspec.core.decode;
 
 import dev.dyspec.api.AcceptanceObserver;
+import dev.dyspec.api.ContextNgrams;
 import dev.dyspec.api.DraftHandle;
 import dev.dyspec.api.GenerationStats;
 import dev.dyspec.api.TokenTree;
 import dev.dyspec.api.TreeBuilder;
+import dev.dyspec.core.model.CausalLm;
 import dev.dyspec.core.model.KvCache;
 import dev.dyspec.core.model.LanguageModel;
 import java.util.Arrays;
@@ -71,11 +73,27 @@ public final class GenerationSession implements AutoCloseable {
             targetCache.close();
             throw new IllegalArgumentException("strategy '" + request.strategy().name() + "' needs a draft model and none is loaded");
         }
-        this.draft = useDraft ? new DraftModelHandle(draftModel.lm(), capacity, request.params(), prefix) : null;
+        this.draft = useDraft ? new DraftModelHandle(draftModel.lm(), capacity, request.params(), prefix, this::context) : null;
     }
 
     /** Runs one speculative step; call until {@link StepResult#finished()}. */
     public StepResult step() {
+        Proposal proposal = propose();
+        long targetStart = System.nanoTime();
+        float[][] logits = target.lm().forward(List.of(proposal.rows()), true).get(0);
+        return accept(proposal, logits, System.nanoTime() - targetStart);
+    }
+
+    /**
+     * A grown tree waiting for the target's scores.
+     *
+     * @param rows the tree as new rows against this session's target cache
+     */
+    public record Proposal(TokenTree tree, CausalLm.Rows rows, long startNanos) {
+    }
+
+    /** The first part of a step: the strategy grows this step's tree (draft forwards included). */
+    public Proposal propose() {
         if (finishReason != null) {
             throw new IllegalStateException("generation already finished (" + finishReason + ")");
         }
@@ -83,7 +101,7 @@ public final class GenerationSession implements AutoCloseable {
         if (draft != null) {
             draft.beginStep();
         }
-        TokenTree tree = request.strategy().grow(draft != null ? draft : NO_DRAFT, root, request.options(),
+        TokenTree tree = request.strategy().grow(draft != null ? draft : contextOnly, root, request.options(),
                 request.params(), random);
         if (tree.token(0) != root) {
             throw new IllegalStateException("strategy '" + request.strategy().name() + "' returned a tree with the wrong root");
@@ -97,10 +115,18 @@ public final class GenerationSession implements AutoCloseable {
         for (int i = 0; i < positions.length; i++) {
             positions[i] = committed + tree.depth(i);
         }
-        long targetStart = System.nanoTime();
-        float[][] logits = target.lm().forward(targetCache, tree.tokens(), positions, tree.ancestorMask(), true);
-        long targetNanos = System.nanoTime() - targetStart;
+        return new Proposal(tree, new CausalLm.Rows(targetCache, tree.tokens(), positions, tree.ancestorMask()), start);
+    }
 
+    /**
+     * The rest of a step, once the target scored the proposal's rows: verification, cache updates,
+     * emission.
+     *
+     * @param targetNanos this step's share of the target forward
+     */
+    public StepResult accept(Proposal proposal, float[][] logits, long targetNanos) {
+        TokenTree tree = proposal.tree();
+        long start = proposal.startNanos();
         Verification v = verifier.verify(tree, logits, request.params(), random);
         for (AcceptanceObserver o : observers) {
             for (Verification.ChildOutcome c : v.examined()) {
@@ -203,7 +229,8 @@ public final class GenerationSession implements AutoCloseable {
     }
 
 
-    private static final DraftHandle NO_DRAFT = new DraftHandle() {
+    /** What a strategy without a draft model gets: the request's context, no forwards. */
+    private final DraftHandle contextOnly = new DraftHandle() {
         @Override
         public float[][] expand(TreeBuilder tree, int[] nodes) {
             throw new IllegalStateException("this strategy was declared not to use a draft model");
@@ -211,7 +238,33 @@ public final class GenerationSession implements AutoCloseable {
 
         @Override
         public int vocabSize() {
-            return 0;
+            return target.lm().scoredVocab();
+        }
+
+        @Override
+        public ContextNgrams context() {
+            return GenerationSession.this.context();
         }
     };
+
+    /** Longest suffix matched against the context by n-gram proposals. */
+    static final int NGRAM_ORDER = 4;
+
+    private ContextNgrams ngrams;
+
+    /**
+     * The request's tokens indexed by n-grams, built on first use (a strategy that never asks pays
+     * nothing) and brought up to date with the tokens emitted since.
+     */
+    ContextNgrams context() {
+        int[] prompt = request.promptTokens();
+        if (ngrams == null) {
+            ngrams = new ContextNgrams(NGRAM_ORDER);
+            ngrams.append(prompt);
+        }
+        for (int i = ngrams.size() - prompt.length; i < generated.length; i++) {
+            ngrams.append(generated[i]);
+        }
+        return ngrams;
+    }
 }

@@ -70,7 +70,13 @@ public final class TreeVerifier {
                     int child = tree.child(node, i);
                     int y = tree.token(child);
                     double qy = sampled ? q[y] : 1.0;
-                    boolean ok = qy <= 0 || random.nextDouble() * qy < p[y];
+                    if (!(qy > 0)) {
+                        // accepting it would bias the output; rejecting it would too: the records are wrong
+                        throw new IllegalStateException("tree node " + child + " (token " + y + ") is recorded as drawn"
+                                + " from its parent's distribution, where it has probability " + qy
+                                + "; a TreeStrategy must draw sampled children from the distribution it records");
+                    }
+                    boolean ok = random.nextDouble() * qy < p[y];
                     // the residual draft probability at draw time, as the strategy saw it
                     double drawnWith = sampled ? q[y] : tree.distribution(node)[y] / Math.max(chosenRemaining, 1e-12);
                     chosenRemaining -= tree.distribution(node)[y];

@@ -2,6 +2,8 @@ package dev.dyspec.core.model;
 
 import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
@@ -12,6 +14,8 @@ import dev.dyspec.core.checkpoint.Checkpoint;
 import dev.dyspec.core.checkpoint.LlamaTensorNames;
 import dev.dyspec.core.checkpoint.ModelConfig;
 import dev.dyspec.core.checkpoint.WeightTensor;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
@@ -23,6 +27,8 @@ import java.util.Map;
  */
 public final class CausalLm implements AutoCloseable {
 
+    private static final int[] LAST_AXIS = {-1};
+
     /** Additive mask value; -inf produces NaN when a row is fully masked, a large finite value does not. */
     static final float MASKED = -1e9f;
 
@@ -32,13 +38,11 @@ public final class CausalLm implements AutoCloseable {
     private final int rotaryPositions;
 
     private final NDArray embed;        // (vocab, dim)
-    private final NDArray[] attnNorm;   // (layer) (dim)
+    // RMSNorm weights are folded into the rows of the projection that follows each norm: (x̂ ⊙ g) W = x̂ (diag(g) W)
     private final NDArray[] wqkv;       // (layer) (dim, (n_heads + 2 * n_kv_heads) * head_size), q pre-scaled by 1/sqrt(head_size)
     private final NDArray[] wo;         // (layer) (n_heads * head_size, dim)
-    private final NDArray[] ffnNorm;    // (layer) (dim)
     private final NDArray[] wGateUp;    // (layer) (dim, 2 * hidden)
     private final NDArray[] wDown;      // (layer) (hidden, dim)
-    private final NDArray finalNorm;    // (dim)
     private final NDArray lmHead;       // (dim, scored_vocab)
     private final int scoredVocab;
     private final NDArray rotateHalf;   // (head_size, head_size): x @ R = concat(-x2, x1)
@@ -83,10 +87,8 @@ public final class CausalLm implements AutoCloseable {
         int layers = config.numLayers();
         int d = config.hiddenSize();
         embed = upload(w.get(LlamaTensorNames.EMBED).data(), config.vocabSize(), d);
-        attnNorm = new NDArray[layers];
         wqkv = new NDArray[layers];
         wo = new NDArray[layers];
-        ffnNorm = new NDArray[layers];
         wGateUp = new NDArray[layers];
         wDown = new NDArray[layers];
         bqkv = arch.qkvBias() ? new NDArray[layers] : null;
@@ -99,13 +101,13 @@ public final class CausalLm implements AutoCloseable {
         float qScale = (float) (1.0 / Math.sqrt(config.headSize()));
         float projectionScale = arch.qkNorm() ? 1f : qScale;
         for (int l = 0; l < layers; l++) {
-            attnNorm[l] = upload(get(w, l, LlamaTensorNames.ATTN_NORM).data(), d);
-            wqkv[l] = uploadInOut(d, scaled(get(w, l, LlamaTensorNames.Q), projectionScale), get(w, l, LlamaTensorNames.K),
-                    get(w, l, LlamaTensorNames.V));
-            wo[l] = uploadInOut(config.qDim(), get(w, l, LlamaTensorNames.O));
-            ffnNorm[l] = upload(get(w, l, LlamaTensorNames.FFN_NORM).data(), d);
-            wGateUp[l] = uploadInOut(d, get(w, l, LlamaTensorNames.GATE), get(w, l, LlamaTensorNames.UP));
-            wDown[l] = uploadInOut(config.intermediateSize(), get(w, l, LlamaTensorNames.DOWN));
+            float[] attnNorm = get(w, l, LlamaTensorNames.ATTN_NORM).data();
+            wqkv[l] = uploadInOut(d, attnNorm, scaled(get(w, l, LlamaTensorNames.Q), projectionScale),
+                    get(w, l, LlamaTensorNames.K), get(w, l, LlamaTensorNames.V));
+            wo[l] = uploadInOut(config.qDim(), null, get(w, l, LlamaTensorNames.O));
+            wGateUp[l] = uploadInOut(d, get(w, l, LlamaTensorNames.FFN_NORM).data(), get(w, l, LlamaTensorNames.GATE),
+                    get(w, l, LlamaTensorNames.UP));
+            wDown[l] = uploadInOut(config.intermediateSize(), null, get(w, l, LlamaTensorNames.DOWN));
             if (bqkv != null) {
                 bqkv[l] = upload(concat(scaled(get(w, l, LlamaTensorNames.Q_BIAS), projectionScale).data(),
                         get(w, l, LlamaTensorNames.K_BIAS).data(), get(w, l, LlamaTensorNames.V_BIAS).data()),
@@ -124,9 +126,8 @@ public final class CausalLm implements AutoCloseable {
                 bDown[l] = upload(get(w, l, LlamaTensorNames.DOWN_BIAS).data(), d);
             }
         }
-        finalNorm = upload(w.get(LlamaTensorNames.FINAL_NORM).data(), d);
         WeightTensor head = config.tiedEmbeddings() ? w.get(LlamaTensorNames.EMBED) : w.get(LlamaTensorNames.LM_HEAD);
-        lmHead = uploadInOut(d, scoredVocab == config.vocabSize() ? head : new WeightTensor(head.name(),
+        lmHead = uploadInOut(d, w.get(LlamaTensorNames.FINAL_NORM).data(), scoredVocab == config.vocabSize() ? head : new WeightTensor(head.name(),
                 new int[] {scoredVocab, d}, java.util.Arrays.copyOf(head.data(), scoredVocab * d)));
         rotateHalf = upload(rotateHalfMatrix(config.headSize()), config.headSize(), config.headSize());
         int qkWidth = (config.numHeads() + config.numKvHeads()) * config.headSize();
@@ -180,8 +181,12 @@ public final class CausalLm implements AutoCloseable {
         return manager.create(data, new Shape(shape));
     }
 
-    /** Transposes [out, in] Linear weights to [in, out] and concatenates them along out. */
-    private NDArray uploadInOut(int in, WeightTensor... parts) {
+    /**
+     * Transposes [out, in] Linear weights to [in, out] and concatenates them along out.
+     *
+     * @param inputScale per-input factors folded into the rows (a preceding RMSNorm's weight), or null
+     */
+    private NDArray uploadInOut(int in, float[] inputScale, WeightTensor... parts) {
         int totalOut = 0;
         for (WeightTensor p : parts) {
             totalOut += p.shape()[0];
@@ -193,7 +198,7 @@ public final class CausalLm implements AutoCloseable {
             float[] src = p.data();
             for (int r = 0; r < rows; r++) {
                 for (int c = 0; c < in; c++) {
-                    out[c * totalOut + col + r] = src[r * in + c];
+                    out[c * totalOut + col + r] = inputScale == null ? src[r * in + c] : src[r * in + c] * inputScale[c];
                 }
             }
             col += rows;
@@ -245,71 +250,142 @@ public final class CausalLm implements AutoCloseable {
      * @return (n, vocab) next-token logits, or null when {@code wantLogits} is false
      */
     public float[][] forward(KvCache cache, int[] tokens, int[] positions, boolean[][] attend, boolean wantLogits) {
-        int n = tokens.length;
-        int scratch = cache.scratch();
-        checkInputs(cache, tokens, positions, attend);
-        cache.ensureRoom(n);
-        int prefix = cache.committed();
-        int length = prefix + scratch + n;
+        return forward(List.of(new Rows(cache, tokens, positions, attend)), wantLogits).get(0);
+    }
+
+    /**
+     * New tokens of one sequence in a batched forward: its cache, tokens, positions and mask, as
+     * {@link #forward(KvCache, int[], int[], boolean[][], boolean)} takes them.
+     */
+    public record Rows(KvCache cache, int[] tokens, int[] positions, boolean[][] attend) {
+    }
+
+    /**
+     * Scores the new tokens of several sequences in one forward: the projections and the MLP run once
+     * over all rows (where most per-operation overhead goes), attention runs per sequence against that
+     * sequence's own cache, so rows of different sequences never see each other.
+     *
+     * @return per sequence, (n, vocab) logits (null entries when {@code wantLogits} is false)
+     */
+    public List<float[][]> forward(List<Rows> batch, boolean wantLogits) {
+        int sequences = batch.size();
+        int total = 0;
+        int[] offset = new int[sequences];
+        for (int b = 0; b < sequences; b++) {
+            Rows r = batch.get(b);
+            checkInputs(r.cache(), r.tokens(), r.positions(), r.attend());
+            r.cache().ensureRoom(r.tokens().length);
+            offset[b] = total;
+            total += r.tokens().length;
+        }
+        int heads = config.numHeads();
+        int kvHeads = config.numKvHeads();
+        int hd = config.headSize();
+        List<float[][]> results = new ArrayList<>();
+        try (NDScope scope = new NDScope()) {
+            scope.suppressNotUsedWarning();
+            long[] ids = new long[total];
+            int[] allPositions = new int[total];
+            for (int b = 0; b < sequences; b++) {
+                int[] t = batch.get(b).tokens();
+                for (int i = 0; i < t.length; i++) {
+                    ids[offset[b] + i] = t[i];
+                }
+                System.arraycopy(batch.get(b).positions(), 0, allPositions, offset[b], t.length);
+            }
+            NDArray x = embed.get(new NDIndex("{}", manager.create(ids)));                       // (N, dim)
+            NDArray cos = manager.create(rotary.cosRows(allPositions), new Shape(total, 1, hd));
+            NDArray sin = manager.create(rotary.sinRows(allPositions), new Shape(total, 1, hd));
+            NDArray[] masks = new NDArray[sequences];
+            for (int b = 0; b < sequences; b++) {
+                Rows r = batch.get(b);
+                int n = r.tokens().length;
+                int length = r.cache().committed() + r.cache().scratch() + n;
+                masks[b] = manager.create(additiveMask(r.attend(), r.cache().committed(), r.cache().scratch(), n),
+                        new Shape(n, length));
+            }
+            // In-place (…i) operations below act on arrays this forward just created: each one saves an
+            // NDArray allocation, its registration with the manager and its release, which cost more than the
+            // arithmetic at these sizes.
+            for (int l = 0; l < config.numLayers(); l++) {
+                NDArray h = rmsNormalized(x);
+                NDArray qkv = h.matMul(wqkv[l]);                                                 // (N, (H + 2 KV) * hd)
+                if (bqkv != null) {
+                    qkv = qkv.addi(bqkv[l]);
+                }
+                NDArray qk = qkv.get(qkColumns).reshape(total, heads + kvHeads, hd);
+                if (qkNorm != null) {
+                    qk = rmsNorm(qk, qkNorm[l]);                                                  // per head, over hd
+                }
+                NDArray rotated = qk.matMul(rotateHalf).muli(sin);
+                qk = qk.mul(cos).addi(rotated);
+                NDArray v = qkv.get(vColumns).reshape(total, kvHeads, hd);
+                NDArray attn;
+                if (sequences == 1) {
+                    attn = attend(l, batch.get(0), qk, v, masks[0]);
+                } else {
+                    NDList parts = new NDList(sequences);
+                    for (int b = 0; b < sequences; b++) {
+                        NDIndex rows = new NDIndex().addSliceDim(offset[b], offset[b] + batch.get(b).tokens().length);
+                        parts.add(attend(l, batch.get(b), qk.get(rows), v.get(rows), masks[b]));
+                    }
+                    attn = NDArrays.concat(parts, 0);                                            // (N, H * hd)
+                }
+                NDArray out = attn.matMul(wo[l]);
+                x = x.addi(bo == null ? out : out.addi(bo[l]));
+                h = rmsNormalized(x);
+                NDArray gateUp = h.matMul(wGateUp[l]);                                           // (N, 2 * hidden)
+                if (bGateUp != null) {
+                    gateUp = gateUp.addi(bGateUp[l]);
+                }
+                NDArray gate = gateUp.get(gateColumns);
+                NDArray up = gateUp.get(upColumns);
+                NDArray down = Activation.sigmoid(gate).muli(gate).muli(up).matMul(wDown[l]);
+                x = x.addi(bDown == null ? down : down.addi(bDown[l]));
+            }
+            float[] flat = wantLogits ? rmsNormalized(x).matMul(lmHead).toFloatArray() : null;
+            for (int b = 0; b < sequences; b++) {
+                int n = batch.get(b).tokens().length;
+                float[][] rows = null;
+                if (flat != null) {
+                    rows = new float[n][scoredVocab];
+                    for (int i = 0; i < n; i++) {
+                        System.arraycopy(flat, (offset[b] + i) * scoredVocab, rows[i], 0, scoredVocab);
+                    }
+                }
+                results.add(rows);
+            }
+        }
+        for (Rows r : batch) {
+            r.cache().advance(r.tokens().length);
+        }
+        return results;
+    }
+
+    /**
+     * One sequence's attention in layer l: writes its new keys and values to its cache and attends over
+     * the cache's prefix, scratch and the new tokens under its mask.
+     *
+     * @param qk (n, H + KV, hd) rotated queries and keys of this sequence's rows
+     * @param v (n, KV, hd) its values
+     * @return (n, H * hd)
+     */
+    private NDArray attend(int l, Rows r, NDArray qk, NDArray v, NDArray mask) {
+        int n = r.tokens().length;
         int heads = config.numHeads();
         int kvHeads = config.numKvHeads();
         int hd = config.headSize();
         int group = heads / kvHeads;
-        float[][] result = null;
-        try (NDScope scope = new NDScope()) {
-            scope.suppressNotUsedWarning();
-            long[] ids = new long[n];
-            for (int i = 0; i < n; i++) {
-                ids[i] = tokens[i];
-            }
-            NDArray x = embed.get(new NDIndex("{}", manager.create(ids)));                       // (n, dim)
-            NDArray cos = manager.create(rotary.cosRows(positions), new Shape(n, 1, hd));
-            NDArray sin = manager.create(rotary.sinRows(positions), new Shape(n, 1, hd));
-            NDArray mask = manager.create(additiveMask(attend, prefix, scratch, n), new Shape(n, length));
-            for (int l = 0; l < config.numLayers(); l++) {
-                NDArray h = rmsNorm(x, attnNorm[l]);
-                NDArray qkv = h.matMul(wqkv[l]);                                                 // (n, (H + 2 KV) * hd)
-                if (bqkv != null) {
-                    qkv = qkv.add(bqkv[l]);
-                }
-                NDArray qk = qkv.get(qkColumns).reshape(n, heads + kvHeads, hd);
-                if (qkNorm != null) {
-                    qk = rmsNorm(qk, qkNorm[l]);                                                  // per head, over hd
-                }
-                qk = qk.mul(cos).add(qk.matMul(rotateHalf).mul(sin));
-                NDArray q = qk.get(qHeads);                                                       // (n, H, hd)
-                NDArray k = qk.get(kHeads);                                                       // (n, KV, hd)
-                NDArray v = qkv.get(vColumns).reshape(n, kvHeads, hd);
-                cache.write(l, k.transpose(1, 0, 2), v.transpose(1, 0, 2));
-                NDArray keys = cache.keys(l, length);                                             // (KV, L, hd)
-                NDArray values = cache.values(l, length);
-                NDArray qg = q.transpose(1, 0, 2).reshape(kvHeads, group * n, hd);                // heads grouped by their kv head
-                NDArray scores = qg.matMul(keys.transpose(0, 2, 1)).reshape(kvHeads, group, n, length).add(mask);
-                NDArray probs = scores.softmax(-1).reshape(kvHeads, group * n, length);
-                NDArray attn = probs.matMul(values).reshape(heads, n, hd).transpose(1, 0, 2).reshape(n, heads * hd);
-                NDArray out = attn.matMul(wo[l]);
-                x = x.add(bo == null ? out : out.add(bo[l]));
-                h = rmsNorm(x, ffnNorm[l]);
-                NDArray gateUp = h.matMul(wGateUp[l]);                                           // (n, 2 * hidden)
-                if (bGateUp != null) {
-                    gateUp = gateUp.add(bGateUp[l]);
-                }
-                NDArray gate = gateUp.get(gateColumns);
-                NDArray up = gateUp.get(upColumns);
-                NDArray down = Activation.sigmoid(gate).mul(gate).mul(up).matMul(wDown[l]);
-                x = x.add(bDown == null ? down : down.add(bDown[l]));
-            }
-            if (wantLogits) {
-                float[] flat = rmsNorm(x, finalNorm).matMul(lmHead).toFloatArray();
-                int vocab = scoredVocab;
-                result = new float[n][vocab];
-                for (int i = 0; i < n; i++) {
-                    System.arraycopy(flat, i * vocab, result[i], 0, vocab);
-                }
-            }
-        }
-        cache.advance(n);
-        return result;
+        int length = r.cache().committed() + r.cache().scratch() + n;
+        NDArray q = qk.get(qHeads);                                                               // (n, H, hd)
+        NDArray k = qk.get(kHeads);                                                               // (n, KV, hd)
+        r.cache().write(l, k.transpose(1, 0, 2), v.transpose(1, 0, 2));
+        NDArray keys = r.cache().keys(l, length);                                                 // (KV, L, hd)
+        NDArray values = r.cache().values(l, length);
+        NDArray qg = q.transpose(1, 0, 2).reshape(kvHeads, group * n, hd);                        // heads grouped by their kv head
+        NDArray scores = qg.matMul(keys.transpose(0, 2, 1)).reshape(kvHeads, group, n, length).addi(mask);
+        NDArray probs = scores.softmax(-1).reshape(kvHeads, group * n, length);
+        return probs.matMul(values).reshape(heads, n, hd).transpose(1, 0, 2).reshape(n, heads * hd);
     }
 
     /** Runs a causal sequence through the model and commits it to the cache, computing no logits. */
@@ -370,9 +446,14 @@ public final class CausalLm implements AutoCloseable {
         return mask;
     }
 
+    /** x / sqrt(mean(x²) + eps) over the last axis; the norm's weight lives in the next projection. */
+    private NDArray rmsNormalized(NDArray x) {
+        NDArray meanSquare = x.square().mean(LAST_AXIS, true);
+        return x.mul(meanSquare.addi(config.rmsNormEps()).powi(-0.5));
+    }
+
     private NDArray rmsNorm(NDArray x, NDArray weight) {
-        NDArray meanSquare = x.square().mean(new int[] {-1}, true);
-        return x.mul(meanSquare.add(config.rmsNormEps()).pow(-0.5)).mul(weight);
+        return rmsNormalized(x).muli(weight);
     }
 
     @Override

@@ -34,6 +34,18 @@ class TreeVerifierTest {
         assertEquals(2, v.acceptedCount());
     }
 
+    @Test
+    void aSampledChildTheRecordedDistributionCannotDrawIsAnErrorNotABiasedAcceptance() {
+        TreeBuilder b = TreeBuilder.rooted(0);
+        b.recordDraw(0, new float[] {0.5f, 0.5f, 0f, 0f}, DrawMode.SAMPLED_WITHOUT_REPLACEMENT);
+        b.addChild(0, 3, 0.1); // token 3 has probability 0 in the recorded distribution
+        TokenTree tree = b.build();
+        float[][] logits = {{0, 0, 0, 9}, {0, 0, 0, 0}};
+        IllegalStateException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalStateException.class,
+                () -> verifier.verify(tree, logits, new SamplingParams(1.0, 1.0, 1), new SplittableRandom(0)));
+        assertTrue(e.getMessage().contains("probability 0"), e.getMessage());
+    }
+
     /**
      * The emitted token (first accepted child, else the bonus token) must be distributed exactly as p,
      * whatever q and however the children were drawn. 10^6 draws per case; each frequency must lie

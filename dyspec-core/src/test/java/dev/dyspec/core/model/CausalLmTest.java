@@ -15,6 +15,7 @@ import dev.dyspec.core.testing.RandomModels;
 import dev.dyspec.core.testing.ReferenceLlama;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.List;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -91,6 +92,55 @@ class CausalLmTest {
                         assertTrue(diff <= 1e-4, "trial " + trial + " node " + node + " difference " + diff);
                     }
                 }
+            }
+        }
+    }
+
+    /** Several sequences' trees in one forward score exactly as each does alone, and their caches stay apart. */
+    @Test
+    void aBatchedForwardEqualsEachSequenceAlone() {
+        ModelConfig config = RandomModels.config(32, 48, 2, 4, 2, 61, 128, false);
+        Checkpoint checkpoint = RandomModels.checkpoint(config, 17);
+        Random random = new Random(21);
+        try (CausalLm lm = new CausalLm(checkpoint, Device.cpu(), 128)) {
+            int sequences = 4;
+            List<int[]> contexts = new java.util.ArrayList<>();
+            List<RandomTree> trees = new java.util.ArrayList<>();
+            List<KvCache> batchCaches = new java.util.ArrayList<>();
+            List<CausalLm.Rows> rows = new java.util.ArrayList<>();
+            for (int b = 0; b < sequences; b++) {
+                int[] context = random.ints(2 + 3 * b, 0, 61).toArray();
+                RandomTree tree = RandomTree.generate(random, 1 + random.nextInt(12), 61);
+                KvCache cache = lm.newCache(128);
+                lm.prefill(cache, context);
+                contexts.add(context);
+                trees.add(tree);
+                batchCaches.add(cache);
+                rows.add(new CausalLm.Rows(cache, tree.tokens, tree.positions(context.length), tree.mask()));
+            }
+            List<float[][]> batched = lm.forward(rows, true);
+            for (int b = 0; b < sequences; b++) {
+                RandomTree tree = trees.get(b);
+                try (KvCache alone = lm.newCache(128)) {
+                    lm.prefill(alone, contexts.get(b));
+                    float[][] single = lm.forward(alone, tree.tokens, tree.positions(contexts.get(b).length), tree.mask(), true);
+                    for (int node = 0; node < tree.size(); node++) {
+                        double diff = Logits.maxRelativeDifference(batched.get(b)[node], single[node]);
+                        assertTrue(diff <= 1e-4, "sequence " + b + " node " + node + " difference " + diff);
+                    }
+                }
+                // each cache received its own sequence's rows: continuing from it equals a fresh run
+                int leaf = tree.size() - 1;
+                KvCache cache = batchCaches.get(b);
+                cache.keep(tree.pathNodes(leaf));
+                float[][] next = lm.forwardChain(cache, new int[] {7}, true);
+                try (KvCache fresh = lm.newCache(128)) {
+                    float[][] expected = lm.forwardChain(fresh, concat(concat(contexts.get(b), tree.pathTokens(leaf)),
+                            new int[] {7}), true);
+                    assertTrue(Logits.maxRelativeDifference(next[0], expected[expected.length - 1]) <= 1e-4,
+                            "sequence " + b + " continues from its own cache");
+                }
+                cache.close();
             }
         }
     }

@@ -1,0 +1,109 @@
+package dev.dyspec.api;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The request's own tokens (prompt and output so far) indexed by their n-grams, updated as tokens are
+ * emitted: where the current suffix occurred before, and what followed it. Appending a token costs
+ * O(maxN); a lookup looks at a bounded number of the most recent occurrences, so neither grows with the
+ * length of the context.
+ */
+public final class ContextNgrams {
+
+    /** An earlier continuation of the current suffix: the tokens that followed it there. */
+    public record Continuation(int matchLength, int[] tokens) {
+    }
+
+    private final int maxN;
+    private int[] tokens = new int[64];
+    private int size;
+    // key of the n-gram ending at a position → end positions of its occurrences, oldest first
+    private final Map<Long, int[]> occurrences = new HashMap<>();
+    private final Map<Long, Integer> counts = new HashMap<>();
+
+    /** @param maxN the longest suffix matched (an n-gram of n tokens, 1 ≤ n ≤ maxN) */
+    public ContextNgrams(int maxN) {
+        if (maxN < 1) {
+            throw new IllegalArgumentException("maxN must be at least 1");
+        }
+        this.maxN = maxN;
+    }
+
+    public int size() {
+        return size;
+    }
+
+    public void append(int[] newTokens) {
+        for (int t : newTokens) {
+            append(t);
+        }
+    }
+
+    public void append(int token) {
+        if (size == tokens.length) {
+            tokens = Arrays.copyOf(tokens, size * 2);
+        }
+        tokens[size++] = token;
+        int end = size - 1;
+        // index the n-grams ending one position earlier: their continuation (this token) is now known
+        for (int n = 1; n <= maxN && end - n >= 0; n++) {
+            long key = key(end - 1, n);
+            int count = counts.getOrDefault(key, 0);
+            int[] list = occurrences.get(key);
+            if (list == null) {
+                list = new int[4];
+            } else if (count == list.length) {
+                list = Arrays.copyOf(list, count * 2);
+            }
+            list[count] = end - 1;
+            occurrences.put(key, list);
+            counts.put(key, count + 1);
+        }
+    }
+
+    /**
+     * Continuations of the longest suffix (up to maxN tokens) that occurred before, most recent
+     * occurrence first; each holds up to {@code depth} tokens that followed that occurrence.
+     */
+    public List<Continuation> continuations(int maxOccurrences, int depth) {
+        List<Continuation> out = new ArrayList<>();
+        int end = size - 1;
+        for (int n = Math.min(maxN, size); n >= 1 && out.isEmpty(); n--) {
+            long key = key(end, n);
+            int[] list = occurrences.get(key);
+            int count = counts.getOrDefault(key, 0);
+            for (int k = count - 1; k >= 0 && out.size() < maxOccurrences; k--) {
+                int at = list[k];
+                if (!sameNgram(at, end, n)) {
+                    continue; // a hash collision
+                }
+                int length = Math.min(depth, end - at);
+                out.add(new Continuation(n, Arrays.copyOfRange(tokens, at + 1, at + 1 + length)));
+            }
+        }
+        return out;
+    }
+
+    private boolean sameNgram(int a, int b, int n) {
+        for (int i = 0; i < n; i++) {
+            if (tokens[a - i] != tokens[b - i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** A 64-bit key of the n tokens ending at {@code end}, with n mixed in. */
+    private long key(int end, int n) {
+        long h = 0x9E3779B97F4A7C15L * n;
+        for (int i = end - n + 1; i <= end; i++) {
+            h = (h ^ tokens[i]) * 0xff51afd7ed558ccdL;
+            h ^= h >>> 29;
+        }
+        return h;
+    }
+}

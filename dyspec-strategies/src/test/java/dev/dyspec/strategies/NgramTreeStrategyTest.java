@@ -1,0 +1,109 @@
+package dev.dyspec.strategies;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import dev.dyspec.api.ContextNgrams;
+import dev.dyspec.api.DraftHandle;
+import dev.dyspec.api.SamplingParams;
+import dev.dyspec.api.StrategyOptions;
+import dev.dyspec.api.TokenTree;
+import dev.dyspec.api.TreeBuilder;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+class NgramTreeStrategyTest {
+
+    private static ContextNgrams context(int... tokens) {
+        ContextNgrams c = new ContextNgrams(4);
+        c.append(tokens);
+        return c;
+    }
+
+    @Test
+    void theLongestEarlierSuffixMatchGivesItsContinuationsMostRecentFirst() {
+        // ... 1 2 3 | 7 8 ... 1 2 3 | 9 ... 2 3 | 5 ... then the suffix 1 2 3
+        ContextNgrams c = context(1, 2, 3, 7, 8, 0, 1, 2, 3, 9, 4, 2, 3, 5, 6, 1, 2, 3);
+        List<ContextNgrams.Continuation> found = c.continuations(16, 3);
+        assertEquals(2, found.size(), "only the 3-token matches, not the shorter '2 3' one");
+        assertEquals(3, found.get(0).matchLength());
+        assertArrayEquals(new int[] {9, 4, 2}, found.get(0).tokens());
+        assertArrayEquals(new int[] {7, 8, 0}, found.get(1).tokens());
+    }
+
+    @Test
+    void incrementalAppendsMatchAFreshIndexOfTheSameTokens() {
+        SplittableRandom r = new SplittableRandom(5);
+        int[] tokens = r.ints(400, 0, 6).toArray();
+        ContextNgrams incremental = new ContextNgrams(4);
+        for (int i = 0; i < tokens.length; i++) {
+            incremental.append(tokens[i]);
+            ContextNgrams fresh = context(java.util.Arrays.copyOf(tokens, i + 1));
+            List<ContextNgrams.Continuation> a = incremental.continuations(5, 4);
+            List<ContextNgrams.Continuation> b = fresh.continuations(5, 4);
+            assertEquals(b.size(), a.size());
+            for (int k = 0; k < a.size(); k++) {
+                assertArrayEquals(b.get(k).tokens(), a.get(k).tokens());
+                assertEquals(naiveMatchLength(tokens, i), a.get(k).matchLength());
+            }
+        }
+    }
+
+    /** The longest n ≤ 4 whose suffix ending at end occurred ending earlier. */
+    private static int naiveMatchLength(int[] t, int end) {
+        for (int n = Math.min(4, end + 1); n >= 1; n--) {
+            for (int at = end - 1; at - n + 1 >= 0; at--) {
+                boolean same = true;
+                for (int i = 0; i < n && same; i++) {
+                    same = t[at - i] == t[end - i];
+                }
+                if (same) {
+                    return n;
+                }
+            }
+        }
+        return 0;
+    }
+
+    @Test
+    void theTreeHoldsTheMostFrequentBranchesFirstAsChosenPointMasses() {
+        // after "1 2", the context continued with 3 4 twice and with 5 once
+        ContextNgrams c = context(1, 2, 3, 4, 9, 1, 2, 5, 8, 1, 2, 3, 4, 7, 1, 2);
+        DraftHandle handle = new DraftHandle() {
+            @Override
+            public float[][] expand(TreeBuilder tree, int[] nodes) {
+                throw new AssertionError("no draft model");
+            }
+
+            @Override
+            public int vocabSize() {
+                return 10;
+            }
+
+            @Override
+            public ContextNgrams context() {
+                return c;
+            }
+        };
+        NgramTreeStrategy strategy = new NgramTreeStrategy();
+        TokenTree small = strategy.grow(handle, 2, StrategyOptions.defaults().withBudget(2), SamplingParams.greedy(),
+                new SplittableRandom(1));
+        assertEquals(3, small.size());
+        int three = small.child(0, 0);
+        assertEquals(3, small.token(three));
+        assertEquals(4, small.token(small.child(three, 0)), "the frequent branch grows deeper before a rare one starts");
+        assertEquals(dev.dyspec.api.DrawMode.CHOSEN, small.drawMode(0));
+
+        TokenTree wide = strategy.grow(handle, 2, StrategyOptions.defaults().withBudget(6), SamplingParams.greedy(),
+                new SplittableRandom(1));
+        List<Integer> firstLevel = new ArrayList<>();
+        for (int i = 0; i < wide.childCount(0); i++) {
+            firstLevel.add(wide.token(wide.child(0, i)));
+        }
+        assertEquals(List.of(3, 5), firstLevel, "3 (two occurrences) before 5 (one)");
+        assertTrue(wide.value(wide.child(0, 0)) > wide.value(wide.child(0, 1)));
+    }
+}
