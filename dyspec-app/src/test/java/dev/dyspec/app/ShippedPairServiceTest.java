@@ -40,6 +40,10 @@ abstract class ShippedPairServiceTest {
     void loaded() throws InterruptedException {
         ShippedPair.awaitLoaded(models);
         // a loaded CI machine can stall a response past WebTestClient's 5 s default
-        web = web.mutate().responseTimeout(Duration.ofSeconds(60)).build();
+        // A fresh connection per request: in about one full run in six a request sent on a reused keep-alive
+        // connection of the test client was never seen by the server (idle engine, no exposure logged) until
+        // the 60 s timeout. Real clients in the soak (JDK HttpClient, keep-alive) never hit it; the cause is
+        // open — see the closing note of the session that added this.
+        web = web.mutate().responseTimeout(Duration.ofSeconds(60)).defaultHeader("Connection", "close").build();
     }
 }

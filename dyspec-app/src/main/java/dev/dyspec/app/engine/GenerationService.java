@@ -42,14 +42,13 @@ public class GenerationService {
         Sinks.Many<GenerationEvent> sink = Sinks.many().unicast().onBackpressureBuffer();
         long submitted = System.nanoTime();
         InferenceEngine.Ticket ticket;
-        Listener[] listeners = {new Listener(plan, sink, submitted)};
+        Listener listener = new Listener(plan, sink, submitted);
         try {
-            ticket = engine.submit(plan.request(), listeners[0]);
+            ticket = engine.submit(plan.request(), listener);
         } catch (RuntimeException e) {
             metrics.request(plan.tags(), "rejected");
             throw e;
         }
-        Listener listener = listeners[0];
         return sink.asFlux().doOnCancel(() -> {
             ticket.cancel();
             // a non-streaming response cancels its source after taking the final event: not a cancellation
