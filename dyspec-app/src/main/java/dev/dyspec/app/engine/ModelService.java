@@ -10,6 +10,7 @@ import dev.dyspec.core.engine.InferenceEngine;
 import dev.dyspec.core.model.DeviceSelector;
 import dev.dyspec.core.model.LanguageModel;
 import dev.dyspec.core.model.ModelLoader;
+import dev.dyspec.core.model.TorchThreads;
 import java.nio.file.Path;
 import java.util.Optional;
 import org.slf4j.Logger;
@@ -82,6 +83,7 @@ public class ModelService implements SmartLifecycle {
                     properties.limits().maxQueued()));
             state = State.READY;
             log.info("loaded target {} and draft {} in {} ms", target, draft, (System.nanoTime() - start) / 1_000_000);
+            TorchThreads.busyHostWarning().ifPresent(log::warn);
             AvailabilityChangeEvent.publish(events, this, ReadinessState.ACCEPTING_TRAFFIC);
         } catch (RuntimeException | Error e) {
             failure = e.getMessage() == null ? e.toString() : e.getMessage();
