@@ -6,6 +6,8 @@ import dev.dyspec.api.SamplingParams;
 import dev.dyspec.api.StrategyOptions;
 import dev.dyspec.api.TreeStrategy;
 import dev.dyspec.core.checkpoint.ModelConfig;
+import dev.dyspec.core.engine.GenerationListener;
+import dev.dyspec.core.engine.InferenceEngine;
 import dev.dyspec.core.model.KvCache;
 import dev.dyspec.core.model.LanguageModel;
 import dev.dyspec.core.testing.RandomModels;
@@ -18,6 +20,7 @@ import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -59,6 +62,59 @@ class SamplingLosslessTest {
                 assertTrue(test[0] <= test[1], strategy.name() + ": chi-square " + test[0] + " above critical "
                         + test[1] + " (df " + (int) test[2] + ")");
             }
+        }
+    }
+
+    /**
+     * The same check for generations that share every target forward with others: requests of two
+     * strategies (one with a draft, one without) interleaved in one engine, eight at a time.
+     */
+    @Test
+    void batchedWithOtherRequestsTheFirstTokensStillFollowTheTargetDistribution() throws Exception {
+        ModelConfig config = RandomModels.config(16, 32, 1, 2, 1, 6, 32, false);
+        LanguageModel target = TestModels.random(config, 21, 66);
+        LanguageModel draft = TestModels.perturbed(config, 21, 1.0, 66);
+        try (SpeculativeDecoder decoder = new SpeculativeDecoder(target, draft, 64)) {
+            SamplingParams base = new SamplingParams(1.0, 1.0, 0);
+            Map<String, Double> exact = new HashMap<>();
+            enumerate(target, base, new int[] {config.bosTokenId()}, 1.0, exact);
+            List<TreeStrategy> strategies = List.of(BuiltinStrategies.byName("dyspec"), BuiltinStrategies.byName("ngram-tree"));
+            InferenceEngine engine = new InferenceEngine(decoder, new InferenceEngine.Limits(8, strategies.size() * SAMPLES));
+            List<List<java.util.concurrent.CompletableFuture<String>>> outcomes = new ArrayList<>();
+            strategies.forEach(x -> outcomes.add(new ArrayList<>()));
+            for (int seed = 0; seed < SAMPLES; seed++) {
+                for (int k = 0; k < strategies.size(); k++) {
+                    java.util.concurrent.CompletableFuture<String> outcome = new java.util.concurrent.CompletableFuture<>();
+                    engine.submit(new GenerationRequest(new int[] {config.bosTokenId()}, LENGTH,
+                            new SamplingParams(1.0, 1.0, 1000L * seed + 17 + k), strategies.get(k),
+                            StrategyOptions.defaults().withBudget(8), List.of()), new GenerationListener() {
+                                @Override
+                                public void onStep(StepResult step) {
+                                }
+
+                                @Override
+                                public void onComplete(GenerationSession session) {
+                                    outcome.complete(key(session.generatedTokens(), session.finishReason()));
+                                }
+
+                                @Override
+                                public void onError(Throwable error) {
+                                    outcome.completeExceptionally(error);
+                                }
+                            });
+                    outcomes.get(k).add(outcome);
+                }
+            }
+            for (int k = 0; k < strategies.size(); k++) {
+                Map<String, Integer> observed = new HashMap<>();
+                for (var o : outcomes.get(k)) {
+                    observed.merge(o.get(120, java.util.concurrent.TimeUnit.SECONDS), 1, Integer::sum);
+                }
+                double[] test = chiSquare(exact, observed);
+                assertTrue(test[0] <= test[1], strategies.get(k).name() + " batched: chi-square " + test[0]
+                        + " above critical " + test[1] + " (df " + (int) test[2] + ")");
+            }
+            engine.shutdown(java.time.Duration.ofSeconds(5));
         }
     }
 
