@@ -31,7 +31,9 @@ public final class HfCheckpointLoader {
                 throw new CheckpointException(dir, "missing tensor '" + e.getKey() + "' (required by config.json)");
             }
             LlamaTensorNames.checkShape(f.file(), e.getKey(), f.entry(e.getKey()).shape(), e.getValue());
-            weights.put(e.getKey(), f.read(e.getKey()));
+            WeightTensor t = f.read(e.getKey());
+            t.requireFinite(f.file());
+            weights.put(e.getKey(), t);
         }
         return new Checkpoint(dir, config, weights);
     }

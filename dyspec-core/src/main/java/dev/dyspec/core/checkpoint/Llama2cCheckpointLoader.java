@@ -67,7 +67,9 @@ public final class Llama2cCheckpointLoader {
             }
             buf.position(HEADER_INTS * 4);
             FloatBuffer floats = buf.slice().order(ByteOrder.LITTLE_ENDIAN).asFloatBuffer();
-            return new Checkpoint(file, config, readWeights(config, floats));
+            Map<String, WeightTensor> weights = readWeights(config, floats);
+            weights.values().forEach(t -> t.requireFinite(file));
+            return new Checkpoint(file, config, weights);
         } catch (IOException e) {
             throw new CheckpointException(file, "cannot read: " + e.getMessage(), e);
         }

@@ -20,6 +20,19 @@ public record WeightTensor(String name, int[] shape, float[] data) {
         }
     }
 
+    /**
+     * Fails, naming the file, the tensor and the position, when a value is NaN or infinite: a corrupted
+     * checkpoint must stop start-up, not turn every answer into noise.
+     */
+    public void requireFinite(java.nio.file.Path file) {
+        for (int i = 0; i < data.length; i++) {
+            if (!Float.isFinite(data[i])) {
+                throw new CheckpointException(file, "tensor '" + name + "' holds " + data[i] + " at index " + i
+                        + "; the checkpoint is corrupted");
+            }
+        }
+    }
+
     public boolean hasShape(int... expected) {
         return Arrays.equals(shape, expected);
     }

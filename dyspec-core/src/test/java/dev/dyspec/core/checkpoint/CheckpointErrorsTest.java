@@ -149,6 +149,22 @@ class CheckpointErrorsTest {
     }
 
     @Test
+    void nonFiniteWeightsStopLoadingNamingFileAndTensor() throws IOException {
+        Map<String, WeightTensor> weights = RandomModels.weights(config, 1);
+        String name = dev.dyspec.core.checkpoint.LlamaTensorNames.layer(0, dev.dyspec.core.checkpoint.LlamaTensorNames.V);
+        weights.get(name).data()[3] = Float.NaN;
+        Path dir = tmp.resolve("nan");
+        RandomModels.writeHf(dir, config, weights, SafetensorsWriter.Dtype.F32);
+        assertMessage(assertThrows(CheckpointException.class, () -> HfCheckpointLoader.load(dir)),
+                "model.safetensors", name, "NaN at index 3");
+        Path bin = tmp.resolve("inf.bin");
+        weights.get(name).data()[3] = Float.POSITIVE_INFINITY;
+        RandomModels.writeLlama2c(bin, config, weights);
+        assertMessage(assertThrows(CheckpointException.class, () -> Llama2cCheckpointLoader.load(bin)), "inf.bin",
+                "Infinity");
+    }
+
+    @Test
     void llama2cFileOfTheWrongSizeIsReported() throws IOException {
         Path bin = tmp.resolve("m.bin");
         RandomModels.writeLlama2c(bin, config, RandomModels.weights(config, 2));
