@@ -22,8 +22,20 @@ public final class ContextNgrams {
     private int[] tokens = new int[64];
     private int size;
     // key of the n-gram ending at a position → end positions of its occurrences, oldest first
-    private final Map<Long, int[]> occurrences = new HashMap<>();
-    private final Map<Long, Integer> counts = new HashMap<>();
+    private final Map<Long, Positions> occurrences = new HashMap<>();
+
+    /** A growable list of positions. */
+    private static final class Positions {
+        int[] at = new int[4];
+        int size;
+
+        void add(int position) {
+            if (size == at.length) {
+                at = Arrays.copyOf(at, size * 2);
+            }
+            at[size++] = position;
+        }
+    }
 
     /** @param maxN the longest suffix matched (an n-gram of n tokens, 1 ≤ n ≤ maxN) */
     public ContextNgrams(int maxN) {
@@ -51,17 +63,7 @@ public final class ContextNgrams {
         int end = size - 1;
         // index the n-grams ending one position earlier: their continuation (this token) is now known
         for (int n = 1; n <= maxN && end - n >= 0; n++) {
-            long key = key(end - 1, n);
-            int count = counts.getOrDefault(key, 0);
-            int[] list = occurrences.get(key);
-            if (list == null) {
-                list = new int[4];
-            } else if (count == list.length) {
-                list = Arrays.copyOf(list, count * 2);
-            }
-            list[count] = end - 1;
-            occurrences.put(key, list);
-            counts.put(key, count + 1);
+            occurrences.computeIfAbsent(key(end - 1, n), k -> new Positions()).add(end - 1);
         }
     }
 
@@ -73,11 +75,9 @@ public final class ContextNgrams {
         List<Continuation> out = new ArrayList<>();
         int end = size - 1;
         for (int n = Math.min(maxN, size); n >= 1 && out.isEmpty(); n--) {
-            long key = key(end, n);
-            int[] list = occurrences.get(key);
-            int count = counts.getOrDefault(key, 0);
-            for (int k = count - 1; k >= 0 && out.size() < maxOccurrences; k--) {
-                int at = list[k];
+            Positions found = occurrences.get(key(end, n));
+            for (int k = found == null ? -1 : found.size - 1; k >= 0 && out.size() < maxOccurrences; k--) {
+                int at = found.at[k];
                 if (!sameNgram(at, end, n)) {
                     continue; // a hash collision
                 }

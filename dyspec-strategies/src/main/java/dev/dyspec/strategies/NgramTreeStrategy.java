@@ -60,17 +60,16 @@ public final class NgramTreeStrategy implements TreeStrategy {
         // most occurrences first; among equals the shallower, then the earlier seen
         PriorityQueue<Trie> frontier = new PriorityQueue<>(java.util.Comparator.<Trie>comparingInt(t -> -t.count)
                 .thenComparingInt(t -> t.depth).thenComparingInt(t -> t.order));
-        Map<Trie, Integer> placed = new LinkedHashMap<>();
-        placed.put(trie, 0);
+        trie.treeIndex = 0;
         frontier.addAll(trie.children.values());
         int nodes = 0;
         while (nodes < options.budget() && !frontier.isEmpty()) {
             Trie next = frontier.poll();
-            int parent = placed.get(next.parent);
+            int parent = next.parent.treeIndex;
             if (tree.childCount(parent) == 0) {
                 tree.recordDraw(parent, next.parent.distribution(draft.vocabSize()), DrawMode.CHOSEN);
             }
-            placed.put(next, tree.addChild(parent, next.token, next.count / total));
+            next.treeIndex = tree.addChild(parent, next.token, next.count / total);
             nodes++;
             frontier.addAll(next.children.values());
         }
@@ -84,6 +83,7 @@ public final class NgramTreeStrategy implements TreeStrategy {
         final int depth;
         final int order;
         int count;
+        int treeIndex = -1; // the node's index in the token tree once placed
         final Map<Integer, Trie> children = new LinkedHashMap<>();
 
         Trie() {

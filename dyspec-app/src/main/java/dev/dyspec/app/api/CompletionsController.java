@@ -98,7 +98,6 @@ public class CompletionsController {
         RequestConformance.checkCompletion(body);
         String prompt = RequestConformance.promptText(body.prompt());
         limits.checkPrompt(prompt);
-        limits.checkStops(body.stop());
         String forced = forced(forcedArm, authorization);
         return offEventLoop(() -> respond(planner.plan(body, decoder().encodePrompt(prompt), headerUser, forced), body, false));
     }
@@ -121,7 +120,6 @@ public class CompletionsController {
         }
         List<Map<String, Object>> messages = ChatPromptRenderer.templateMessages(body.messages());
         limits.checkMessages(messages);
-        limits.checkStops(body.stop());
         RequestConformance.checkChat(body);
         String forced = forced(forcedArm, authorization);
         return offEventLoop(() -> {

@@ -39,13 +39,4 @@ public class RequestLimits {
                     "the prompt is " + bytes + " bytes; this server accepts at most " + limits.maxPromptBytes());
         }
     }
-
-    void checkStops(Object stop) {
-        for (String s : RequestPlanner.stopStrings(stop)) {
-            if (s.length() > limits.maxStopLength()) {
-                throw ApiException.invalid("stop", "stop strings may be at most " + limits.maxStopLength()
-                        + " characters, got " + s.length());
-            }
-        }
-    }
 }

@@ -66,6 +66,12 @@ public class RequestPlanner {
         }
         long seed = p.seed() == null ? ThreadLocalRandom.current().nextLong() : p.seed();
         List<String> stops = stopStrings(p.stop());
+        for (String s : stops) {
+            if (s.length() > properties.limits().maxStopLength()) {
+                throw ApiException.invalid("stop", "stop strings may be at most " + properties.limits().maxStopLength()
+                        + " characters, got " + s.length());
+            }
+        }
         int context = decoder.contextLimit();
         int promptLimit = Math.min(context, properties.limits().maxPromptTokens());
         if (promptTokens.length > promptLimit) {

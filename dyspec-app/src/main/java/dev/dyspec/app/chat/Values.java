@@ -217,9 +217,6 @@ final class Values {
             s.codePoints().forEach(c -> chars.add(new String(Character.toChars(c))));
             return chars;
         }
-        if (v == null || v instanceof Undefined) {
-            throw new TemplateException("cannot iterate over " + typeName(v));
-        }
         throw new TemplateException("cannot iterate over " + typeName(v));
     }
 
