@@ -34,21 +34,23 @@ class OpenAiConformanceTest extends ShippedPairServiceTest {
     @CsvSource(delimiter = '|', quoteCharacter = '`', value = {
         // refused: what the server cannot do yet, with the field named
         "both token limits differ | chat | \"messages\": [{\"role\": \"user\", \"content\": \"Hi\"}], \"max_tokens\": 5, \"max_completion_tokens\": 6 | max_completion_tokens",
-        "chat logprobs | chat | " + CHAT + ", \"logprobs\": true | logprobs",
-        "chat top_logprobs | chat | " + CHAT + ", \"top_logprobs\": 2 | top_logprobs",
+        "top_logprobs without logprobs | chat | " + CHAT + ", \"top_logprobs\": 2 | top_logprobs",
+        "top_logprobs above 20 | chat | " + CHAT + ", \"logprobs\": true, \"top_logprobs\": 21 | top_logprobs",
         "tools | chat | " + CHAT + ", \"tools\": " + TOOL + " | tools",
         "tools with tool_choice auto | chat | " + CHAT + ", \"tools\": " + TOOL + ", \"tool_choice\": \"auto\" | tools",
         "legacy functions | chat | " + CHAT + ", \"functions\": [{\"name\": \"f\"}] | functions",
         "json_object | chat | " + CHAT + ", \"response_format\": {\"type\": \"json_object\"} | response_format",
         "json_schema | chat | " + CHAT + ", \"response_format\": {\"type\": \"json_schema\", \"json_schema\": {}} | response_format",
         "bogus response_format | chat | " + CHAT + ", \"response_format\": {\"type\": \"bogus\"} | response_format",
-        "logit_bias | chat | " + CHAT + ", \"logit_bias\": {\"50\": 10} | logit_bias",
-        "presence_penalty | chat | " + CHAT + ", \"presence_penalty\": 0.5 | presence_penalty",
+        "logit_bias outside the vocabulary | chat | " + CHAT + ", \"logit_bias\": {\"99999999\": 10} | logit_bias",
+        "logit_bias above 100 | chat | " + CHAT + ", \"logit_bias\": {\"50\": 101} | logit_bias",
+        "logit_bias with a word as key | chat | " + CHAT + ", \"logit_bias\": {\"hello\": 1} | logit_bias",
+        "logit_bias with a string value | chat | " + CHAT + ", \"logit_bias\": {\"50\": \"high\"} | logit_bias",
+        "presence_penalty out of range | chat | " + CHAT + ", \"presence_penalty\": -2.5 | presence_penalty",
         "frequency_penalty out of range | chat | " + CHAT + ", \"frequency_penalty\": 3 | frequency_penalty",
         "stream_options without stream | chat | " + CHAT + ", \"stream_options\": {\"include_usage\": true} | stream_options",
         "n of zero | chat | " + CHAT + ", \"n\": 0 | n",
-        "completion logprobs | completions | \"prompt\": \"a\", \"max_tokens\": 2, \"logprobs\": 2 | logprobs",
-        "echo | completions | \"prompt\": \"a\", \"max_tokens\": 2, \"echo\": true | echo",
+        "completion logprobs above 20 | completions | \"prompt\": \"a\", \"max_tokens\": 2, \"logprobs\": 21 | logprobs",
         "suffix | completions | \"prompt\": \"a\", \"max_tokens\": 2, \"suffix\": \"end\" | suffix",
         "best_of | completions | \"prompt\": \"a\", \"max_tokens\": 2, \"best_of\": 2 | best_of",
         "token-id prompt | completions | \"prompt\": [1, 2, 3], \"max_tokens\": 2 | prompt",
@@ -67,7 +69,9 @@ class OpenAiConformanceTest extends ShippedPairServiceTest {
         "both limits equal | \"messages\": [{\"role\": \"user\", \"content\": \"Hi\"}], \"max_tokens\": 4, \"max_completion_tokens\": 4, \"seed\": 1 | 4",
         "developer role | \"messages\": [{\"role\": \"developer\", \"content\": \"Be brief.\"}, {\"role\": \"user\", \"content\": \"Hi\"}], \"max_tokens\": 3 | 3",
         "sdk defaults | " + CHAT + ", \"store\": false, \"metadata\": {}, \"parallel_tool_calls\": true, \"service_tier\": \"auto\", \"presence_penalty\": 0, \"frequency_penalty\": 0, \"logit_bias\": {}, \"response_format\": {\"type\": \"text\"}, \"logprobs\": false, \"n\": 1 | 3",
-        "tools the model may not call | " + CHAT + ", \"tools\": " + TOOL + ", \"tool_choice\": \"none\" | 3"})
+        "tools the model may not call | " + CHAT + ", \"tools\": " + TOOL + ", \"tool_choice\": \"none\" | 3",
+        "logit_bias and penalties | " + CHAT + ", \"logit_bias\": {\"50\": 10}, \"presence_penalty\": 0.5, \"frequency_penalty\": -0.5 | 3",
+        "top_logprobs zero without logprobs | " + CHAT + ", \"top_logprobs\": 0 | 3"})
     void supportedFieldsAreHonoured(String name, String fields, int maxTokens) {
         JsonNode r = json.readTree(web.post().uri("/v1/chat/completions").contentType(MediaType.APPLICATION_JSON)
                 .bodyValue("{" + fields + "}").exchange().expectStatus().isOk().expectBody().returnResult().getResponseBody());

@@ -1,6 +1,7 @@
 package dev.dyspec.app.api;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.dyspec.core.decode.LogprobsRequest;
 import java.util.List;
 import java.util.Map;
 
@@ -32,6 +33,12 @@ public record ChatRequest(
         @JsonProperty("presence_penalty") Double presencePenalty,
         @JsonProperty("frequency_penalty") Double frequencyPenalty,
         DyspecOptions dyspec) implements GenerationParameters {
+
+    @Override
+    public LogprobsRequest logprobsRequest() {
+        return Boolean.TRUE.equals(logprobs)
+                ? new LogprobsRequest(true, false, topLogprobs == null ? 0 : topLogprobs) : LogprobsRequest.NONE;
+    }
 
     /**
      * @param content a string, or a list of {"type": "text", "text": ...} parts

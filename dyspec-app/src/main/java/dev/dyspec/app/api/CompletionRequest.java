@@ -1,6 +1,7 @@
 package dev.dyspec.app.api;
 
 import com.fasterxml.jackson.annotation.JsonProperty;
+import dev.dyspec.core.decode.LogprobsRequest;
 import java.util.Map;
 
 /**
@@ -27,4 +28,15 @@ public record CompletionRequest(
         @JsonProperty("presence_penalty") Double presencePenalty,
         @JsonProperty("frequency_penalty") Double frequencyPenalty,
         DyspecOptions dyspec) implements GenerationParameters {
+
+    /** An echoed prompt is scored too when log-probabilities are asked for. */
+    @Override
+    public LogprobsRequest logprobsRequest() {
+        return logprobs == null ? LogprobsRequest.NONE
+                : new LogprobsRequest(true, Boolean.TRUE.equals(echo), logprobs);
+    }
+
+    public boolean echoes() {
+        return Boolean.TRUE.equals(echo);
+    }
 }

@@ -99,7 +99,9 @@ public class CompletionsController {
         String prompt = RequestConformance.promptText(body.prompt());
         limits.checkPrompt(prompt);
         String forced = forced(forcedArm, authorization);
-        return offEventLoop(() -> respond(planner.plan(body, decoder().encodePrompt(prompt), headerUser, forced), body, false));
+        String echoed = body.echoes() ? prompt : "";
+        return offEventLoop(() -> respond(planner.plan(body, decoder().encodePrompt(prompt), headerUser, forced), body, false,
+                echoed));
     }
 
     /**
@@ -129,7 +131,7 @@ public class CompletionsController {
             boolean templated = target.chat().present()
                     && (target.chat().bosToken() == null || text.startsWith(target.chat().bosToken()));
             int[] tokens = templated ? target.tokenizer().encode(text) : decoder().encodePrompt(text);
-            return respond(planner.plan(body, tokens, headerUser, forced), body, true);
+            return respond(planner.plan(body, tokens, headerUser, forced), body, true, "");
         });
     }
 
@@ -146,7 +148,9 @@ public class CompletionsController {
         return models.engine().decoder();
     }
 
-    private ResponseEntity<?> respond(PlannedGeneration plan, GenerationParameters params, boolean chat) {
+    /** @param echoed the prompt text a completion repeats before its own (echo), else empty */
+    private ResponseEntity<?> respond(PlannedGeneration plan, GenerationParameters params, boolean chat, String echoed) {
+        ResponseLogprobs logprobs = new ResponseLogprobs(plan.request(), decoder().target(), chat);
         String id = (chat ? "chatcmpl-" : "cmpl-") + UUID.randomUUID().toString().replace("-", "");
         long created = System.currentTimeMillis() / 1000;
         Flux<GenerationEvent> events = generations.submit(plan);
@@ -157,15 +161,30 @@ public class CompletionsController {
         if (!params.streaming()) {
             return ResponseEntity.ok().headers(headers).contentType(MediaType.APPLICATION_JSON).body(
                     events.ofType(GenerationEvent.Finished.class).next()
-                            .map(f -> ResponseBodies.completion(id, created, plan, f, chat)));
+                            .map(f -> ResponseBodies.completion(id, created, plan, f, chat, echoed + f.text(),
+                                    logprobs.whole(f.promptLogprobs(), f.logprobs()))));
         }
         boolean[] first = {true};
         Flux<ServerSentEvent<String>> chunks = events.concatMap(e -> {
-            if (e instanceof GenerationEvent.Step s) {
-                if (s.step().text().isEmpty() && !first[0]) {
+            if (e instanceof GenerationEvent.Started started) {
+                if (echoed.isEmpty()) {
                     return Flux.empty();
                 }
-                Map<String, Object> chunk = ResponseBodies.chunk(id, created, plan.model(), chat, s.step().text(), null, first[0]);
+                Map<String, Object> chunk = ResponseBodies.chunk(id, created, plan.model(), chat, echoed, null, first[0],
+                        logprobs.prompt(started.promptLogprobs()));
+                if (params.includeUsage()) {
+                    chunk.put("usage", null);
+                }
+                first[0] = false;
+                return Flux.just(sse(chunk));
+            }
+            if (e instanceof GenerationEvent.Step s) {
+                boolean carriesLogprobs = !s.step().logprobs().isEmpty();
+                if (s.step().text().isEmpty() && !first[0] && !carriesLogprobs) {
+                    return Flux.empty();
+                }
+                Map<String, Object> chunk = ResponseBodies.chunk(id, created, plan.model(), chat, s.step().text(), null, first[0],
+                        logprobs.step(s.step().logprobs()));
                 if (params.includeUsage()) {
                     chunk.put("usage", null);
                 }
@@ -173,7 +192,7 @@ public class CompletionsController {
                 return Flux.just(sse(chunk));
             }
             GenerationEvent.Finished f = (GenerationEvent.Finished) e;
-            Map<String, Object> last = ResponseBodies.chunk(id, created, plan.model(), chat, "", f.finishReason(), first[0]);
+            Map<String, Object> last = ResponseBodies.chunk(id, created, plan.model(), chat, "", f.finishReason(), first[0], null);
             if (params.includeUsage()) {
                 last.put("usage", null);
             }

@@ -36,6 +36,9 @@ public interface GenerationParameters {
 
     Double frequencyPenalty();
 
+    /** The log-probabilities the client asked for (validated by {@link RequestConformance} first). */
+    dev.dyspec.core.decode.LogprobsRequest logprobsRequest();
+
     /** The token limit the client asked for under either name (conflicts are refused before this is read). */
     default Integer requestedMaxTokens() {
         return maxTokens() != null ? maxTokens() : maxCompletionTokens();

@@ -1,12 +1,14 @@
 package dev.dyspec.app.api;
 
+import dev.dyspec.core.decode.LogprobsRequest;
 import java.util.List;
 import java.util.Map;
 
 /**
- * OpenAI request fields this server does not implement yet are refused with a 400 that says so, never
- * silently dropped; the harmless defaults SDKs send (zero penalties, an empty logit_bias, text
- * response_format, logprobs false) pass.
+ * Checks OpenAI's request fields: values out of range, and fields this server does not implement yet
+ * (tools, constrained response formats, suffix), are refused with a 400 that says so, never silently
+ * dropped; the harmless defaults SDKs send (zero penalties, an empty logit_bias, text response_format,
+ * logprobs false) pass.
  */
 final class RequestConformance {
 
@@ -24,9 +26,7 @@ final class RequestConformance {
         if (p.streamOptions() != null && !p.streaming()) {
             throw ApiException.invalid("stream_options", "stream_options is only allowed with stream: true");
         }
-        if (p.logitBias() != null && !p.logitBias().isEmpty()) {
-            throw notYet("logit_bias", "logit_bias");
-        }
+        logitBias(p.logitBias());
         penalty("presence_penalty", p.presencePenalty());
         penalty("frequency_penalty", p.frequencyPenalty());
     }
@@ -38,15 +38,50 @@ final class RequestConformance {
         if (!(value >= -2 && value <= 2)) {
             throw ApiException.invalid(name, name + " must be in [-2, 2], got " + value);
         }
-        if (value != 0) {
-            throw notYet(name, "a non-zero " + name);
-        }
     }
+
+    /** logit_bias as OpenAI defines it: token ids (as JSON object keys) to numbers in [-100, 100]. */
+    static Map<Integer, Float> logitBias(Map<String, Object> bias) {
+        if (bias == null) {
+            return Map.of();
+        }
+        if (bias.size() > MAX_LOGIT_BIAS_ENTRIES) {
+            throw ApiException.invalid("logit_bias", "logit_bias may hold at most " + MAX_LOGIT_BIAS_ENTRIES
+                    + " tokens, got " + bias.size());
+        }
+        Map<Integer, Float> out = new java.util.HashMap<>();
+        for (Map.Entry<String, Object> e : bias.entrySet()) {
+            int token;
+            try {
+                token = Integer.parseInt(e.getKey().strip());
+            } catch (NumberFormatException ex) {
+                throw ApiException.invalid("logit_bias", "logit_bias keys must be token ids, got '" + e.getKey() + "'");
+            }
+            if (token < 0) {
+                throw ApiException.invalid("logit_bias", "logit_bias token id " + token + " is negative");
+            }
+            if (!(e.getValue() instanceof Number n) || !(n.doubleValue() >= -100 && n.doubleValue() <= 100)) {
+                throw ApiException.invalid("logit_bias", "logit_bias values must be numbers in [-100, 100], got "
+                        + e.getValue() + " for token " + token);
+            }
+            out.put(token, n.floatValue());
+        }
+        return out;
+    }
+
+    /** OpenAI's limit. */
+    static final int MAX_LOGIT_BIAS_ENTRIES = 300;
 
     static void checkChat(ChatRequest r) {
         checkCommon(r);
-        if (Boolean.TRUE.equals(r.logprobs()) || (r.topLogprobs() != null && r.topLogprobs() != 0)) {
-            throw notYet(Boolean.TRUE.equals(r.logprobs()) ? "logprobs" : "top_logprobs", "log-probabilities");
+        if (r.topLogprobs() != null) {
+            if (r.topLogprobs() < 0 || r.topLogprobs() > LogprobsRequest.MAX_TOP) {
+                throw ApiException.invalid("top_logprobs", "top_logprobs must be between 0 and " + LogprobsRequest.MAX_TOP
+                        + ", got " + r.topLogprobs());
+            }
+            if (r.topLogprobs() > 0 && !Boolean.TRUE.equals(r.logprobs())) {
+                throw ApiException.invalid("top_logprobs", "top_logprobs needs logprobs: true");
+            }
         }
         boolean wantsTools = (r.tools() != null && !r.tools().isEmpty() && !"none".equals(r.toolChoice()))
                 || (r.functions() != null && !r.functions().isEmpty());
@@ -66,11 +101,9 @@ final class RequestConformance {
 
     static void checkCompletion(CompletionRequest r) {
         checkCommon(r);
-        if (r.logprobs() != null && r.logprobs() != 0) {
-            throw notYet("logprobs", "log-probabilities");
-        }
-        if (Boolean.TRUE.equals(r.echo())) {
-            throw notYet("echo", "echo");
+        if (r.logprobs() != null && (r.logprobs() < 0 || r.logprobs() > LogprobsRequest.MAX_TOP)) {
+            throw ApiException.invalid("logprobs", "logprobs must be between 0 and " + LogprobsRequest.MAX_TOP
+                    + ", got " + r.logprobs());
         }
         if (r.suffix() != null && !r.suffix().isEmpty()) {
             throw notYet("suffix", "suffix (insertion)");

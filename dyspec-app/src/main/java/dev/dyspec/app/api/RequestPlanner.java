@@ -13,7 +13,9 @@ import dev.dyspec.core.decode.GenerationRequest;
 import dev.dyspec.core.decode.SpeculativeDecoder;
 import dev.dyspec.strategies.TargetOnlyStrategy;
 import java.util.ArrayList;
+import dev.dyspec.core.decode.LogitAdjustment;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ThreadLocalRandom;
 import org.springframework.http.HttpStatus;
@@ -129,8 +131,20 @@ public class RequestPlanner {
             throw ApiException.invalid("dyspec", e.getMessage());
         }
         GenerationRequest request = new GenerationRequest(promptTokens, maxTokens, new SamplingParams(temperature, topP, seed),
-                strategy, options, stops);
+                strategy, options, stops, adjustment(p, decoder.target().lm().scoredVocab()), p.logprobsRequest());
         return new PlannedGeneration(request, models.modelName(), assignment);
+    }
+
+    private static LogitAdjustment adjustment(GenerationParameters p, int vocab) {
+        Map<Integer, Float> bias = RequestConformance.logitBias(p.logitBias());
+        for (int token : bias.keySet()) {
+            if (token >= vocab) {
+                throw ApiException.invalid("logit_bias", "logit_bias token id " + token + " is outside this model's vocabulary [0, "
+                        + vocab + ")");
+            }
+        }
+        return new LogitAdjustment(bias, p.presencePenalty() == null ? 0 : p.presencePenalty(),
+                p.frequencyPenalty() == null ? 0 : p.frequencyPenalty());
     }
 
     private StrategyOptions defaultOptions() {

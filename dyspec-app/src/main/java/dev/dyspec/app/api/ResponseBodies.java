@@ -52,21 +52,24 @@ final class ResponseBodies {
         return m;
     }
 
+    /**
+     * @param text the completion, or the prompt and the completion when echoed
+     * @param logprobs the choice's logprobs object, or null when none were asked for
+     */
     static Map<String, Object> completion(String id, long created, PlannedGeneration plan, GenerationEvent.Finished f,
-                                          boolean chat) {
+                                          boolean chat, String text, Object logprobs) {
         Map<String, Object> m = envelope(id, chat ? "chat.completion" : "text_completion", created, plan.model());
         Map<String, Object> choice = new LinkedHashMap<>();
         choice.put("index", 0);
         if (chat) {
             Map<String, Object> message = new LinkedHashMap<>();
             message.put("role", "assistant");
-            message.put("content", f.text());
+            message.put("content", text);
             choice.put("message", message);
-            choice.put("logprobs", null);
         } else {
-            choice.put("text", f.text());
-            choice.put("logprobs", null);
+            choice.put("text", text);
         }
+        choice.put("logprobs", logprobs);
         choice.put("finish_reason", f.finishReason());
         m.put("choices", List.of(choice));
         m.put("usage", usage(f.promptTokens(), f.completionTokens()));
@@ -74,9 +77,9 @@ final class ResponseBodies {
         return m;
     }
 
-    /** One stream chunk; {@code finish} null while running. */
+    /** One stream chunk; {@code finish} null while running, {@code logprobs} null unless asked for. */
     static Map<String, Object> chunk(String id, long created, String model, boolean chat, String text, String finish,
-                                     boolean first) {
+                                     boolean first, Object logprobs) {
         Map<String, Object> m = envelope(id, chat ? "chat.completion.chunk" : "text_completion", created, model);
         Map<String, Object> choice = new LinkedHashMap<>();
         choice.put("index", 0);
@@ -89,11 +92,10 @@ final class ResponseBodies {
                 delta.put("content", text);
             }
             choice.put("delta", delta);
-            choice.put("logprobs", null);
         } else {
             choice.put("text", text);
-            choice.put("logprobs", null);
         }
+        choice.put("logprobs", logprobs);
         choice.put("finish_reason", finish);
         m.put("choices", List.of(choice));
         return m;

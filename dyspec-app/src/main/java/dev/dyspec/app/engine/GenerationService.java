@@ -78,6 +78,7 @@ public class GenerationService {
         @Override
         public void onStart(GenerationSession session) {
             lastStep = System.nanoTime();
+            sink.tryEmitNext(new GenerationEvent.Started(session.promptLogprobs()));
         }
 
         @Override
@@ -110,7 +111,8 @@ public class GenerationService {
                         later > 0 ? (now - submitted - ttft) / 1e6 / later : Double.NaN));
             }
             sink.tryEmitNext(new GenerationEvent.Finished(session.text(), session.promptTokens(),
-                    session.generatedTokens().length, session.finishReason(), stats));
+                    session.generatedTokens().length, session.finishReason(), stats, session.logprobs(),
+                    session.promptLogprobs()));
             sink.tryEmitComplete();
         }
 

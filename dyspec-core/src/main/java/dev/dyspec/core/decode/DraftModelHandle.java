@@ -28,10 +28,12 @@ final class DraftModelHandle implements DraftHandle, AutoCloseable {
     private long forwards;
     private long nanos;
     private final java.util.function.Supplier<ContextNgrams> context;
+    private final LogitAdjuster adjuster;
 
     DraftModelHandle(CausalLm lm, int cacheCapacity, SamplingParams params, int[] prefix,
-                     java.util.function.Supplier<ContextNgrams> context) {
+                     java.util.function.Supplier<ContextNgrams> context, LogitAdjuster adjuster) {
         this.context = context;
+        this.adjuster = adjuster;
         this.lm = lm;
         this.cache = lm.newCache(cacheCapacity);
         this.params = params;
@@ -98,6 +100,9 @@ final class DraftModelHandle implements DraftHandle, AutoCloseable {
         }
         float[][] dists = new float[nodes.length][];
         for (int i = 0; i < nodes.length; i++) {
+            if (adjuster.active()) {
+                adjuster.adjust(logits[lead + i], LogitAdjuster.pathTokens(nodes[i], tree::parent, tree::token));
+            }
             dists[i] = Distributions.of(logits[lead + i], params);
         }
         nanos += System.nanoTime() - start;

@@ -11,9 +11,18 @@ import java.util.List;
  * @param promptTokens the prompt, start token included; at least one token
  * @param maxTokens most tokens to generate
  * @param stopStrings generation ends before the first occurrence of any of these in the text
+ * @param adjustment logit_bias and penalties applied to both models' logits
+ * @param logprobs which log-probabilities to report
  */
 public record GenerationRequest(int[] promptTokens, int maxTokens, SamplingParams params, TreeStrategy strategy,
-                                StrategyOptions options, List<String> stopStrings) {
+                                StrategyOptions options, List<String> stopStrings, LogitAdjustment adjustment,
+                                LogprobsRequest logprobs) {
+
+    /** A request with unadjusted logits and no log-probabilities. */
+    public GenerationRequest(int[] promptTokens, int maxTokens, SamplingParams params, TreeStrategy strategy,
+                             StrategyOptions options, List<String> stopStrings) {
+        this(promptTokens, maxTokens, params, strategy, options, stopStrings, LogitAdjustment.NONE, LogprobsRequest.NONE);
+    }
 
     public GenerationRequest {
         if (promptTokens == null || promptTokens.length == 0) {
@@ -23,6 +32,8 @@ public record GenerationRequest(int[] promptTokens, int maxTokens, SamplingParam
             throw new IllegalArgumentException("max_tokens must be positive, got " + maxTokens);
         }
         promptTokens = promptTokens.clone();
+        adjustment = adjustment == null ? LogitAdjustment.NONE : adjustment;
+        logprobs = logprobs == null ? LogprobsRequest.NONE : logprobs;
         stopStrings = stopStrings == null ? List.of() : List.copyOf(stopStrings);
         for (String s : stopStrings) {
             if (s == null || s.isEmpty()) {

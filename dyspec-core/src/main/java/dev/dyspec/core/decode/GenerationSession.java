@@ -9,6 +9,7 @@ import dev.dyspec.api.TreeBuilder;
 import dev.dyspec.core.model.CausalLm;
 import dev.dyspec.core.model.KvCache;
 import dev.dyspec.core.model.LanguageModel;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -35,6 +36,9 @@ public final class GenerationSession implements AutoCloseable {
     private final int contextLimit;
     private final int maxBudget;
     private final List<AcceptanceObserver> observers;
+    private final LogitAdjuster adjuster;
+    private final List<TokenLogprob> logprobs = new ArrayList<>();
+    private final List<TokenLogprob> promptLogprobs = new ArrayList<>();
     private int[] generated = new int[0];
     private int root;
     private String finishReason;
@@ -58,13 +62,16 @@ public final class GenerationSession implements AutoCloseable {
             }
         }
         this.random = new SplittableRandom(request.params().seed());
+        this.adjuster = new LogitAdjuster(request.adjustment());
         this.text = new GeneratedText(target.tokenizer(), prompt, request.stopStrings());
         int capacity = contextLimit + maxBudget + 2;
         int[] prefix = Arrays.copyOf(prompt, prompt.length - 1);
         this.root = prompt[prompt.length - 1];
         this.targetCache = target.lm().newCache(capacity);
         long start = System.nanoTime();
-        if (prefix.length > 0) {
+        if (prefix.length > 0 && request.logprobs().prompt()) {
+            prefillScoringPrompt(prefix, prompt);
+        } else if (prefix.length > 0) {
             target.lm().prefill(targetCache, prefix);
         }
         stats.prefill(System.nanoTime() - start);
@@ -73,7 +80,8 @@ public final class GenerationSession implements AutoCloseable {
             targetCache.close();
             throw new IllegalArgumentException("strategy '" + request.strategy().name() + "' needs a draft model and none is loaded");
         }
-        this.draft = useDraft ? new DraftModelHandle(draftModel.lm(), capacity, request.params(), prefix, this::context) : null;
+        this.draft = useDraft ? new DraftModelHandle(draftModel.lm(), capacity, request.params(), prefix, this::context,
+                adjuster) : null;
     }
 
     /** Runs one speculative step; call until {@link StepResult#finished()}. */
@@ -127,6 +135,18 @@ public final class GenerationSession implements AutoCloseable {
     public StepResult accept(Proposal proposal, float[][] logits, long targetNanos) {
         TokenTree tree = proposal.tree();
         long start = proposal.startNanos();
+        float[][] raw = logits;
+        if (adjuster.active()) {
+            if (request.logprobs().generated()) {
+                raw = new float[logits.length][];
+                for (int n = 0; n < logits.length; n++) {
+                    raw[n] = logits[n].clone();
+                }
+            }
+            for (int n = 0; n < tree.size(); n++) {
+                adjuster.adjust(logits[n], LogitAdjuster.pathTokens(n, tree::parent, tree::token));
+            }
+        }
         Verification v = verifier.verify(tree, logits, request.params(), random);
         for (AcceptanceObserver o : observers) {
             for (Verification.ChildOutcome c : v.examined()) {
@@ -145,6 +165,17 @@ public final class GenerationSession implements AutoCloseable {
             draft.commit(builderPath, pathTokens);
         }
         int[] emitted = emit(tree, v);
+        adjuster.record(emitted);
+        List<TokenLogprob> stepLogprobs = List.of();
+        if (request.logprobs().generated()) {
+            TokenLogprob[] step = new TokenLogprob[emitted.length];
+            for (int i = 0; i < emitted.length; i++) {
+                // emitted token i was predicted at the i-th node of the accepted path
+                step[i] = TokenLogprob.of(raw[path[i]], emitted[i], request.logprobs().top());
+            }
+            stepLogprobs = List.of(step);
+            logprobs.addAll(stepLogprobs);
+        }
         String delta = text.append(emitted);
         if (finishReason == null && text.stopped()) {
             finishReason = FINISH_STOP;
@@ -157,7 +188,8 @@ public final class GenerationSession implements AutoCloseable {
         for (int n = 1; n < tree.size(); n++) {
             estimate += tree.value(n);
         }
-        return new StepResult(emitted, delta, tree.draftedNodes(), v.acceptedCount(), estimate, finishReason);
+        return new StepResult(emitted, delta, tree.draftedNodes(), v.acceptedCount(), estimate, finishReason,
+                stepLogprobs);
     }
 
     /** Appends the accepted tokens and the bonus token, stopping at a stop token or a length limit. */
@@ -206,6 +238,31 @@ public final class GenerationSession implements AutoCloseable {
 
     public int[] generatedTokens() {
         return generated.clone();
+    }
+
+    /** One per generated token when the request asked for log-probabilities. */
+    public List<TokenLogprob> logprobs() {
+        return List.copyOf(logprobs);
+    }
+
+    /** One per prompt token after the first when the request asked for the prompt's log-probabilities. */
+    public List<TokenLogprob> promptLogprobs() {
+        return List.copyOf(promptLogprobs);
+    }
+
+    /** Prefill rows that predict prompt tokens are scored this many at a time, bounding the logits held. */
+    private static final int SCORED_PREFILL_CHUNK = 64;
+
+    /** Prefill that keeps each prompt token's log-probability given the tokens before it. */
+    private void prefillScoringPrompt(int[] prefix, int[] prompt) {
+        for (int from = 0; from < prefix.length; from += SCORED_PREFILL_CHUNK) {
+            int[] chunk = Arrays.copyOfRange(prefix, from, Math.min(prefix.length, from + SCORED_PREFILL_CHUNK));
+            float[][] rows = target.lm().forwardChain(targetCache, chunk, true);
+            targetCache.commitScratch();
+            for (int i = 0; i < rows.length; i++) {
+                promptLogprobs.add(TokenLogprob.of(rows[i], prompt[from + i + 1], request.logprobs().top()));
+            }
+        }
     }
 
     public String text() {

@@ -9,9 +9,10 @@ package dev.dyspec.core.decode;
  * @param accepted drafted tokens accepted this step
  * @param estimatedAccepted the strategy's own estimate of the accepted length: the sum of its node values
  * @param finishReason null while running; "stop" or "length" once finished
+ * @param logprobs one per emitted token when the request asked for them, else empty
  */
 public record StepResult(int[] tokens, String text, int treeSize, int accepted, double estimatedAccepted,
-                         String finishReason) {
+                         String finishReason, java.util.List<TokenLogprob> logprobs) {
 
     public boolean finished() {
         return finishReason != null;

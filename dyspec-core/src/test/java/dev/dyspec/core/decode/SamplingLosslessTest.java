@@ -118,14 +118,47 @@ class SamplingLosslessTest {
         }
     }
 
-    /** Exact probabilities of every outcome: up to three tokens, ended by a stop token or the length. */
+    /**
+     * logit_bias and penalties shape the distribution speculation must reproduce: the first tokens of a
+     * biased, penalised request follow the adjusted target, for strategies with and without a draft.
+     */
+    @Test
+    void withLogitBiasAndPenaltiesTheFirstTokensFollowTheAdjustedTarget() {
+        ModelConfig config = RandomModels.config(16, 32, 1, 2, 1, 6, 32, false);
+        LanguageModel target = TestModels.random(config, 21, 66);
+        LanguageModel draft = TestModels.perturbed(config, 21, 1.0, 66);
+        LogitAdjustment adjustment = new LogitAdjustment(Map.of(3, 2.5f, 4, -1.5f, 5, 1.0f), 0.9, 0.6);
+        try (SpeculativeDecoder decoder = new SpeculativeDecoder(target, draft, 64)) {
+            SamplingParams base = new SamplingParams(0.9, 0.95, 0);
+            Map<String, Double> exact = new HashMap<>();
+            enumerate(target, base, adjustment, new int[] {config.bosTokenId()}, 1.0, exact);
+            for (String name : List.of("dyspec", "chain", "ngram-tree")) {
+                Map<String, Integer> observed = new HashMap<>();
+                for (int seed = 0; seed < SAMPLES; seed++) {
+                    GenerationResult r = decoder.generate(new GenerationRequest(new int[] {config.bosTokenId()}, LENGTH,
+                            new SamplingParams(0.9, 0.95, 1000L * seed + 29), BuiltinStrategies.byName(name),
+                            StrategyOptions.defaults().withBudget(8), List.of(), adjustment, LogprobsRequest.NONE));
+                    observed.merge(key(r.tokens(), r.finishReason()), 1, Integer::sum);
+                }
+                double[] test = chiSquare(exact, observed);
+                assertTrue(test[0] <= test[1], name + " adjusted: chi-square " + test[0] + " above critical "
+                        + test[1] + " (df " + (int) test[2] + ")");
+            }
+        }
+    }
+
     private static void enumerate(LanguageModel target, SamplingParams params, int[] sequence, double prob,
                                   Map<String, Double> out) {
-        float[] logits;
-        try (KvCache cache = target.lm().newCache(64)) {
-            float[][] all = target.lm().forwardChain(cache, sequence, true);
-            logits = all[all.length - 1];
-        }
+        enumerate(target, params, LogitAdjustment.NONE, sequence, prob, out);
+    }
+
+    /**
+     * Exact probabilities of every outcome: up to three tokens, ended by a stop token or the length.
+     * The adjustment is applied naively: bias, then penalties from the tokens after the start token.
+     */
+    private static void enumerate(LanguageModel target, SamplingParams params, LogitAdjustment adjustment,
+                                  int[] sequence, double prob, Map<String, Double> out) {
+        float[] logits = AdjustedLogitsTest.adjustedLogits(target, sequence, 1, adjustment);
         float[] p = Distributions.of(logits, params);
         int generated = sequence.length - 1;
         for (int t = 0; t < p.length; t++) {
@@ -143,7 +176,7 @@ class SamplingLosslessTest {
             } else {
                 int[] next = Arrays.copyOf(sequence, sequence.length + 1);
                 next[sequence.length] = t;
-                enumerate(target, params, next, q, out);
+                enumerate(target, params, adjustment, next, q, out);
             }
         }
     }
