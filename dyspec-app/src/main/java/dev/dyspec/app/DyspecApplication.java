@@ -10,6 +10,11 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 public class DyspecApplication {
 
     public static void run(String[] args) {
-        SpringApplication.run(DyspecApplication.class, ServeArguments.toSpring(args));
+        start(args);
+    }
+
+    /** Starts the service with {@code serve}'s arguments and returns its running context. */
+    public static org.springframework.context.ConfigurableApplicationContext start(String[] args) {
+        return SpringApplication.run(DyspecApplication.class, ServeArguments.toSpring(args));
     }
 }

@@ -28,6 +28,7 @@ public final class DyspecMain {
               eval-pair       perplexities, agreement, expected acceptance and cost ratio of a pair
               chat-prompt     print the prompt a chat request becomes (--model PATH --request FILE [--now YYYY-MM-DD])
               info            family, size, dtypes, context, tokenizer and memory of a model (--model PATH)
+              bench-serve     serving benchmark: concurrent streaming clients over HTTP ([--url URL] [--concurrency 1,2,4,8,16] ...)
               soak            load and fault run against a live server (--url URL [--concurrency 64 --duration 10m ...])
             Strategies: target-only, chain, fixed-tree, dyspec, dyspec-threshold, dyspec-calibrated,
             dyspec-calibrated-threshold.
@@ -64,6 +65,7 @@ public final class DyspecMain {
                 case "eval-pair" -> new EvalPairCommand(out, err).run(args);
                 case "chat-prompt" -> new ChatPromptCommand(out).run(args);
                 case "soak" -> new SoakCommand(out).run(args);
+                case "bench-serve" -> new dev.dyspec.app.cli.BenchServeCommand(out, err).run(args);
                 case "info" -> new InfoCommand(out).run(args);
                 default -> throw new CliException("unknown command '" + args[0] + "'\n" + USAGE);
             };

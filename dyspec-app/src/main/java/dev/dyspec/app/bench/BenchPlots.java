@@ -122,7 +122,7 @@ public final class BenchPlots {
         return data;
     }
 
-    private static void save(Path file, XYSeriesCollection data, String title, String x, String y) throws IOException {
+    static void save(Path file, XYSeriesCollection data, String title, String x, String y) throws IOException {
         JFreeChart chart = ChartFactory.createXYLineChart(title, x, y, data, PlotOrientation.VERTICAL, true, false, false);
         chart.setBackgroundPaint(Color.WHITE);
         XYPlot plot = chart.getXYPlot();

@@ -70,6 +70,8 @@ public record DyspecProperties(
      * @param maxPromptBytes largest prompt (all chat messages together), in UTF-8 bytes, checked before tokenizing
      * @param maxMessages most chat messages in one request
      * @param maxStopLength longest stop string, in characters
+     * @param batchDrafts grow concurrent requests' trees side by side with shared draft forwards (off: in turn)
+     * @param prefillChunk prompt tokens prefilled per engine step while other requests generate
      */
     public record Limits(@Min(1) @DefaultValue("4") int maxConcurrent,
                          @Min(0) @DefaultValue("16") int maxQueued,
@@ -78,7 +80,9 @@ public record DyspecProperties(
                          @NotNull @DefaultValue("30s") Duration shutdownDrain,
                          @Min(1) @DefaultValue("262144") int maxPromptBytes,
                          @Min(1) @DefaultValue("512") int maxMessages,
-                         @Min(1) @DefaultValue("256") int maxStopLength) {
+                         @Min(1) @DefaultValue("256") int maxStopLength,
+                         @DefaultValue("true") boolean batchDrafts,
+                         @Min(1) @DefaultValue("64") int prefillChunk) {
     }
 
     /**

@@ -3,6 +3,7 @@ package dev.dyspec.app.engine;
 import dev.dyspec.api.GenerationStats;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
+import dev.dyspec.core.engine.InferenceEngine;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tags;
@@ -23,6 +24,24 @@ public class GenerationMetrics {
         Gauge.builder("dyspec.active.generations", models,
                 m -> m.state() == ModelService.State.READY ? m.engine().activeGenerations() : 0)
                 .description("generations being stepped").register(registry);
+        Gauge.builder("dyspec.kv.cache.bytes", models, m -> m.state() == ModelService.State.READY ? m.engine().cacheBytes() : 0)
+                .description("KV cache pools, allocated at start for the concurrent generations").baseUnit("bytes")
+                .register(registry);
+        engineCounter("dyspec.engine.target.forwards", "batched target forwards, one per engine step", models,
+                InferenceEngine.Batching::targetForwards);
+        engineCounter("dyspec.engine.target.rows", "rows scored by the target, every active request's tree together", models,
+                InferenceEngine.Batching::targetRows);
+        engineCounter("dyspec.engine.draft.forwards", "draft forwards shared by requests growing their trees side by side",
+                models, InferenceEngine.Batching::draftForwards);
+        engineCounter("dyspec.engine.draft.rows", "rows those shared draft forwards held", models,
+                InferenceEngine.Batching::draftRows);
+    }
+
+    private void engineCounter(String name, String description, ModelService models,
+                               java.util.function.ToLongFunction<InferenceEngine.Batching> value) {
+        io.micrometer.core.instrument.FunctionCounter.builder(name, models,
+                        m -> m.state() == ModelService.State.READY ? value.applyAsLong(m.engine().batching()) : 0)
+                .description(description).register(registry);
     }
 
     public void request(Tags tags, String outcome) {

@@ -111,6 +111,26 @@ class CommandsIT {
     }
 
     @Test
+    void benchServeStartsAServerDrivesItWithConcurrentStreamsAndWritesItsReport() throws Exception {
+        Path out = dir.resolve("bench-serve");
+        Run r = dyspec("bench-serve", "--concurrency", "1,3", "--strategies", "target-only,dyspec-calibrated",
+                "--requests", "3", "--max-tokens", "8", "--out", out.toString(), "--json");
+        assertThat(r.code()).as(r.err()).isZero();
+        JsonNode report = json.readTree(r.out());
+        assertThat(report.get("levels")).hasSize(4);
+        for (JsonNode level : report.get("levels")) {
+            assertThat(level.get("failed").asInt()).isZero();
+            assertThat(level.get("tokensPerSecond").asDouble()).isPositive();
+            assertThat(level.get("ttftP50Ms").asDouble()).isPositive();
+            assertThat(level.get("tau").asDouble()).isGreaterThanOrEqualTo(1.0);
+            // the in-process server's engine counters are read from its own metrics
+            assertThat(level.get("rowsPerTargetForward").asDouble()).isGreaterThanOrEqualTo(1.0);
+        }
+        assertThat(out.resolve("bench-serve.csv")).content().contains("dyspec-calibrated");
+        assertThat(out.resolve("bench-serve-throughput.png")).isNotEmptyFile();
+    }
+
+    @Test
     void trainThenDistillThenEvaluateAPair() throws Exception {
         Path corpus = dir.resolve("corpus.txt");
         Files.writeString(corpus, Files.readString(SharedModels.shippedCorpus()).substring(0, 60_000));

@@ -29,13 +29,14 @@ final class DraftModelHandle implements DraftHandle, AutoCloseable {
     private long nanos;
     private final java.util.function.Supplier<ContextNgrams> context;
     private final LogitAdjuster adjuster;
+    private DraftForwarder forwarder;
 
-    DraftModelHandle(CausalLm lm, int cacheCapacity, SamplingParams params, int[] prefix,
+    DraftModelHandle(CausalLm lm, KvCache cache, SamplingParams params, int[] prefix,
                      java.util.function.Supplier<ContextNgrams> context, LogitAdjuster adjuster) {
         this.context = context;
         this.adjuster = adjuster;
         this.lm = lm;
-        this.cache = lm.newCache(cacheCapacity);
+        this.cache = cache;
         this.params = params;
         this.pending = prefix.clone();
     }
@@ -92,7 +93,7 @@ final class DraftModelHandle implements DraftHandle, AutoCloseable {
                 attend[row][slot] = true;
             }
         }
-        float[][] logits = lm.forward(cache, tokens, positions, attend, true);
+        float[][] logits = forwarder.forward(new CausalLm.Rows(cache, tokens, positions, attend));
         forwards++;
         pendingSlots += lead;
         for (int i = 0; i < nodes.length; i++) {
@@ -109,8 +110,23 @@ final class DraftModelHandle implements DraftHandle, AutoCloseable {
         return dists;
     }
 
-    /** Starts a step; the first tree expanded belongs to it. */
-    void beginStep() {
+    /** Runs prompt tokens into the cache before the first step (chunked prefill); none may be pending. */
+    void prefill(int[] tokens) {
+        if (pending.length > 0 || cache.scratch() > 0) {
+            throw new IllegalStateException("draft prefill after tokens became pending");
+        }
+        long start = System.nanoTime();
+        lm.prefill(cache, tokens);
+        nanos += System.nanoTime() - start;
+    }
+
+    /**
+     * Starts a step; the first tree expanded belongs to it.
+     *
+     * @param forwarder runs this step's expansions, alone or batched with other generations'
+     */
+    void beginStep(DraftForwarder forwarder) {
+        this.forwarder = forwarder;
         currentTree = null;
         slotOfNode.clear();
         pendingSlots = 0;

@@ -29,6 +29,7 @@ public final class GenerationSession implements AutoCloseable {
     private final GenerationRequest request;
     private final KvCache targetCache;
     private final DraftModelHandle draft;       // null for strategies without a draft
+    private final CausalLm draftLm;
     private final TreeVerifier verifier = new TreeVerifier();
     private final RandomGenerator random;
     private final GeneratedText text;
@@ -43,8 +44,13 @@ public final class GenerationSession implements AutoCloseable {
     private int root;
     private String finishReason;
 
+    /**
+     * @param caches where this session's target and draft caches come from (a shared pool, or memory of their own)
+     * @param chunkedPrefill leave the prompt for {@link #prefillChunk} instead of prefilling it now
+     */
     GenerationSession(LanguageModel target, LanguageModel draftModel, GenerationRequest request, int maxBudget,
-                      int contextLimit, List<AcceptanceObserver> observers) {
+                      int contextLimit, List<AcceptanceObserver> observers, SpeculativeDecoder.SessionCaches caches,
+                      boolean chunkedPrefill) {
         this.observers = observers;
         this.target = target;
         this.request = request;
@@ -64,29 +70,80 @@ public final class GenerationSession implements AutoCloseable {
         this.random = new SplittableRandom(request.params().seed());
         this.adjuster = new LogitAdjuster(request.adjustment());
         this.text = new GeneratedText(target.tokenizer(), prompt, request.stopStrings());
-        int capacity = contextLimit + maxBudget + 2;
         int[] prefix = Arrays.copyOf(prompt, prompt.length - 1);
         this.root = prompt[prompt.length - 1];
-        this.targetCache = target.lm().newCache(capacity);
-        long start = System.nanoTime();
-        if (prefix.length > 0 && request.logprobs().prompt()) {
-            prefillScoringPrompt(prefix, prompt);
-        } else if (prefix.length > 0) {
-            target.lm().prefill(targetCache, prefix);
-        }
-        stats.prefill(System.nanoTime() - start);
-        boolean useDraft = request.strategy().usesDraft() && draftModel != null;
         if (request.strategy().usesDraft() && draftModel == null) {
-            targetCache.close();
             throw new IllegalArgumentException("strategy '" + request.strategy().name() + "' needs a draft model and none is loaded");
         }
-        this.draft = useDraft ? new DraftModelHandle(draftModel.lm(), capacity, request.params(), prefix, this::context,
-                adjuster) : null;
+        boolean useDraft = request.strategy().usesDraft();
+        this.draftLm = useDraft ? draftModel.lm() : null;
+        this.targetCache = caches.target();
+        DraftModelHandle draftHandle = null;
+        try {
+            draftHandle = useDraft ? new DraftModelHandle(draftModel.lm(), caches.draft(), request.params(),
+                    chunkedPrefill ? new int[0] : prefix, this::context, adjuster) : null;
+            this.draft = draftHandle;
+            this.unprefilled = chunkedPrefill ? prefix : new int[0];
+            long start = System.nanoTime();
+            if (!chunkedPrefill && prefix.length > 0 && request.logprobs().prompt()) {
+                prefillScoringPrompt(prefix, prompt);
+            } else if (!chunkedPrefill && prefix.length > 0) {
+                target.lm().prefill(targetCache, prefix);
+            }
+            stats.prefill(System.nanoTime() - start);
+        } catch (RuntimeException | Error e) {
+            targetCache.close(); // a slot of a shared pool goes back
+            if (draftHandle != null) {
+                draftHandle.close();
+            }
+            throw e;
+        }
+    }
+
+    /** The prompt (all but its last token) still to go through the models, in chunked mode. */
+    private final int[] unprefilled;
+    private int prefilled;
+
+    /** Whether prompt tokens still wait for {@link #prefillChunk}; no step runs before they are in. */
+    public boolean prefilling() {
+        return prefilled < unprefilled.length;
+    }
+
+    /**
+     * The next chunk of the prompt as rows for a batched target forward (the draft takes the same chunk
+     * now, in a forward of its own: it costs a fraction of the target's). Then {@link #prefillDone}.
+     */
+    public CausalLm.Rows prefillChunk(int maxTokens) {
+        long start = System.nanoTime();
+        int[] chunk = Arrays.copyOfRange(unprefilled, prefilled, Math.min(unprefilled.length, prefilled + maxTokens));
+        if (draft != null) {
+            draft.prefill(chunk);
+        }
+        stats.prefill(System.nanoTime() - start);
+        return CausalLm.Rows.chain(targetCache, chunk, request.logprobs().prompt());
+    }
+
+    /**
+     * A chunk went through the target: it joins the cache, its rows' scores become the prompt's
+     * log-probabilities when asked for.
+     *
+     * @param logits the chunk's rows, or null when the request wants no prompt log-probabilities
+     */
+    public void prefillDone(CausalLm.Rows chunk, float[][] logits, long targetNanos) {
+        targetCache.commitScratch();
+        if (logits != null) {
+            int[] prompt = request.promptTokens();
+            for (int i = 0; i < logits.length; i++) {
+                promptLogprobs.add(TokenLogprob.of(logits[i], prompt[prefilled + i + 1], request.logprobs().top()));
+            }
+        }
+        prefilled += chunk.tokens().length;
+        stats.prefill(targetNanos);
     }
 
     /** Runs one speculative step; call until {@link StepResult#finished()}. */
     public StepResult step() {
-        Proposal proposal = propose();
+        Proposal proposal = propose(draft == null ? null : DraftForwarder.direct(draftLm));
         long targetStart = System.nanoTime();
         float[][] logits = target.lm().forward(List.of(proposal.rows()), true).get(0);
         return accept(proposal, logits, System.nanoTime() - targetStart);
@@ -100,14 +157,21 @@ public final class GenerationSession implements AutoCloseable {
     public record Proposal(TokenTree tree, CausalLm.Rows rows, long startNanos) {
     }
 
-    /** The first part of a step: the strategy grows this step's tree (draft forwards included). */
-    public Proposal propose() {
+    /**
+     * The first part of a step: the strategy grows this step's tree (draft forwards included).
+     *
+     * @param draftForwarder runs the draft forwards; may be null for a generation that uses no draft
+     */
+    public Proposal propose(DraftForwarder draftForwarder) {
         if (finishReason != null) {
             throw new IllegalStateException("generation already finished (" + finishReason + ")");
         }
+        if (prefilling()) {
+            throw new IllegalStateException("the prompt is not prefilled yet");
+        }
         long start = System.nanoTime();
         if (draft != null) {
-            draft.beginStep();
+            draft.beginStep(draftForwarder != null ? draftForwarder : DraftForwarder.direct(draftLm));
         }
         TokenTree tree = request.strategy().grow(draft != null ? draft : contextOnly, root, request.options(),
                 request.params(), random);
@@ -226,6 +290,11 @@ public final class GenerationSession implements AutoCloseable {
     /** End of text, or a start token: llama2.c-trained models mark a new story with it. */
     private boolean isStopToken(int token) {
         return token == target.eosId() || token == target.bosId();
+    }
+
+    /** Whether this generation's strategy drafts with the draft model. */
+    public boolean usesDraft() {
+        return draft != null;
     }
 
     public boolean finished() {

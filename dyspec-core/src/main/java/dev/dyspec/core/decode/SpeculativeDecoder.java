@@ -1,6 +1,8 @@
 package dev.dyspec.core.decode;
 
 import dev.dyspec.api.AcceptanceObserver;
+import dev.dyspec.core.model.KvCache;
+import dev.dyspec.core.model.KvPool;
 import dev.dyspec.core.model.LanguageModel;
 import dev.dyspec.core.model.ModelLoader;
 import java.util.List;
@@ -17,6 +19,8 @@ public final class SpeculativeDecoder implements AutoCloseable {
     private final LanguageModel draft;
     private final int maxBudget;
     private final List<AcceptanceObserver> observers = new CopyOnWriteArrayList<>();
+    private KvPool targetPool; // null until reserveSessions
+    private KvPool draftPool;
 
     /**
      * @param draft may be null: then only strategies without a draft run
@@ -72,7 +76,75 @@ public final class SpeculativeDecoder implements AutoCloseable {
     /** Validates the request's strategy options and starts a session (prefilling the prompt). */
     public GenerationSession start(GenerationRequest request) {
         request.strategy().validate(request.options(), maxBudget);
-        return new GenerationSession(target, draft, request, maxBudget, contextLimit(), observers);
+        return new GenerationSession(target, draft, request, maxBudget, contextLimit(), observers, caches(), false);
+    }
+
+    /**
+     * Like {@link #start} but runs no forward: the prompt waits for {@link GenerationSession#prefillChunk},
+     * so an engine can prefill it in chunks alongside the steps of running generations.
+     */
+    public GenerationSession startChunked(GenerationRequest request) {
+        request.strategy().validate(request.options(), maxBudget);
+        return new GenerationSession(target, draft, request, maxBudget, contextLimit(), observers, caches(), true);
+    }
+
+    /** Where a session's caches come from. */
+    interface SessionCaches {
+        KvCache target();
+
+        KvCache draft();
+    }
+
+    /** Entries a session's cache holds: the whole context plus the largest tree. */
+    public int sessionCapacity() {
+        return contextLimit() + maxBudget + 2;
+    }
+
+    /**
+     * Allocates the caches of {@code sessions} concurrent sessions now, in one pool per model, so serving
+     * never allocates cache memory per request and sessions of a pool attend together in batched
+     * forwards. Without it every session allocates caches of its own.
+     *
+     * @return the bytes the pools hold
+     */
+    public synchronized long reserveSessions(int sessions) {
+        closePools();
+        targetPool = target.lm().newPool(sessions, sessionCapacity());
+        draftPool = draft == null ? null : draft.lm().newPool(sessions, sessionCapacity());
+        return targetPool.bytes() + (draftPool == null ? 0 : draftPool.bytes());
+    }
+
+    /** Reserved target cache slots now held by sessions (0 without reserved pools). */
+    public synchronized int pooledSlotsInUse() {
+        return targetPool == null ? 0 : targetPool.slots() - targetPool.freeSlots();
+    }
+
+    private synchronized SessionCaches caches() {
+        KvPool t = targetPool;
+        KvPool d = draftPool;
+        int capacity = sessionCapacity();
+        return new SessionCaches() {
+            @Override
+            public KvCache target() {
+                return t != null ? t.acquire() : SpeculativeDecoder.this.target.lm().newCache(capacity);
+            }
+
+            @Override
+            public KvCache draft() {
+                return d != null ? d.acquire() : SpeculativeDecoder.this.draft.lm().newCache(capacity);
+            }
+        };
+    }
+
+    private synchronized void closePools() {
+        if (targetPool != null) {
+            targetPool.close();
+        }
+        if (draftPool != null) {
+            draftPool.close();
+        }
+        targetPool = null;
+        draftPool = null;
     }
 
     /** Runs a whole generation on the calling thread. */
@@ -88,6 +160,7 @@ public final class SpeculativeDecoder implements AutoCloseable {
 
     @Override
     public void close() {
+        closePools();
         target.close();
         if (draft != null) {
             draft.close();

@@ -4,13 +4,20 @@ import dev.dyspec.core.decode.GenerationRequest;
 import dev.dyspec.core.decode.GenerationSession;
 import dev.dyspec.core.decode.SpeculativeDecoder;
 import dev.dyspec.core.decode.StepResult;
+import dev.dyspec.core.model.CausalLm;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,16 +33,25 @@ public final class InferenceEngine implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(InferenceEngine.class);
 
     /**
-     * @param maxConcurrent generations stepped in turn
+     * @param maxConcurrent generations stepped together
      * @param maxQueued requests waiting beyond those; more are refused
+     * @param batchDrafts whether generations grow their trees side by side, sharing draft forwards
+     * @param prefillChunk prompt tokens prefilled per step while other generations run
      */
-    public record Limits(int maxConcurrent, int maxQueued) {
+    public record Limits(int maxConcurrent, int maxQueued, boolean batchDrafts, int prefillChunk) {
         public Limits {
-            if (maxConcurrent < 1 || maxQueued < 0) {
-                throw new IllegalArgumentException("need maxConcurrent >= 1 and maxQueued >= 0");
+            if (maxConcurrent < 1 || maxQueued < 0 || prefillChunk < 1) {
+                throw new IllegalArgumentException("need maxConcurrent >= 1, maxQueued >= 0 and prefillChunk >= 1");
             }
         }
+
+        public Limits(int maxConcurrent, int maxQueued) {
+            this(maxConcurrent, maxQueued, true, DEFAULT_PREFILL_CHUNK);
+        }
     }
+
+    /** Prompt tokens prefilled per step while other generations run. */
+    public static final int DEFAULT_PREFILL_CHUNK = 64;
 
     /** A submitted generation; {@link #cancel()} stops it within one step. */
     public static final class Ticket {
@@ -67,11 +83,28 @@ public final class InferenceEngine implements AutoCloseable {
     private volatile boolean accepting = true;
     private volatile boolean running = true;
     private volatile int activeCount;
+    /** Grows the trees of drafting generations side by side, one thread each. */
+    private final ExecutorService growers;
+    private final long cacheBytes;
+    private final LongAdder targetForwards = new LongAdder();
+    private final LongAdder targetRows = new LongAdder();
+    private final LongAdder draftForwards = new LongAdder();
+    private final LongAdder draftRows = new LongAdder();
 
     public InferenceEngine(SpeculativeDecoder decoder, Limits limits) {
         this.decoder = decoder;
         this.limits = limits;
         this.waiting = new ArrayBlockingQueue<>(Math.max(1, limits.maxQueued() + limits.maxConcurrent()));
+        long cacheBytes = decoder.reserveSessions(limits.maxConcurrent());
+        log.info("KV caches for {} concurrent generations: {} MiB, allocated once", limits.maxConcurrent(),
+                cacheBytes >> 20);
+        this.cacheBytes = cacheBytes;
+        AtomicInteger growerId = new AtomicInteger();
+        this.growers = Executors.newFixedThreadPool(limits.maxConcurrent(), r -> {
+            Thread t = new Thread(r, "dyspec-grow-" + growerId.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
         this.worker = new Thread(this::loop, "dyspec-engine");
         this.worker.setDaemon(true);
         this.worker.start();
@@ -111,6 +144,26 @@ public final class InferenceEngine implements AutoCloseable {
         return waiting.size();
     }
 
+    /**
+     * How full the engine's forwards have been since it started.
+     *
+     * @param targetForwards batched target forwards (one per engine step)
+     * @param targetRows rows they scored, every generation's tree together
+     * @param draftForwards draft forwards shared by generations growing side by side
+     * @param draftRows rows those held
+     */
+    public record Batching(long targetForwards, long targetRows, long draftForwards, long draftRows) {
+    }
+
+    public Batching batching() {
+        return new Batching(targetForwards.sum(), targetRows.sum(), draftForwards.sum(), draftRows.sum());
+    }
+
+    /** Memory of the KV cache pools, allocated at start for {@code maxConcurrent} generations. */
+    public long cacheBytes() {
+        return cacheBytes;
+    }
+
     /** Generations being stepped. */
     public int activeGenerations() {
         return activeCount;
@@ -129,6 +182,7 @@ public final class InferenceEngine implements AutoCloseable {
                         continue;
                     }
                     stepAll();
+                    closeFinished();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                     return;
@@ -175,10 +229,13 @@ public final class InferenceEngine implements AutoCloseable {
             return;
         }
         try {
-            t.session = decoder.start(t.request);
+            // no forward here: the prompt is prefilled in chunks by the following steps
+            t.session = decoder.startChunked(t.request);
             active.add(t);
             activeCount = active.size();
-            t.listener.onStart(t.session);
+            if (!t.session.prefilling()) {
+                t.listener.onStart(t.session);
+            }
         } catch (Throwable e) {
             if (t.session != null) {
                 t.session.close();
@@ -193,51 +250,86 @@ public final class InferenceEngine implements AutoCloseable {
      * verifying fails that generation only; a failure of the shared forward fails the generations in it.
      */
     private void stepAll() {
+        List<Ticket> live = active.stream().filter(t -> !t.cancelled()).toList();
+        List<Ticket> growing = live.stream().filter(t -> !t.session.prefilling()).toList();
+        GenerationSession.Proposal[] grown = growTrees(growing);
         List<Ticket> proposing = new ArrayList<>();
+        List<CausalLm.Rows> rows = new ArrayList<>();
         List<GenerationSession.Proposal> proposals = new ArrayList<>();
-        for (Ticket t : active) {
-            if (t.cancelled()) {
+        for (int i = 0; i < growing.size(); i++) {
+            if (grown[i] != null) {
+                proposals.add(grown[i]);
+                proposing.add(growing.get(i));
+                rows.add(grown[i].rows());
+            }
+        }
+        // Prompts still to prefill ride along in chunks, so a long prompt never stalls running streams;
+        // with nothing running, a prompt goes in whole.
+        List<Ticket> prefilling = new ArrayList<>();
+        int prefillBudget = growing.isEmpty() ? Integer.MAX_VALUE : limits.prefillChunk();
+        for (Ticket t : live) {
+            if (prefillBudget <= 0 || !t.session.prefilling()) {
                 continue;
             }
             try {
-                proposals.add(t.session.propose());
-                proposing.add(t);
+                CausalLm.Rows chunk = t.session.prefillChunk(prefillBudget);
+                prefillBudget -= chunk.tokens().length;
+                prefilling.add(t);
+                rows.add(chunk);
             } catch (Throwable e) {
                 fail(t, e);
             }
         }
-        if (!proposals.isEmpty()) {
-            List<float[][]> logits = null;
-            long targetNanos = 0;
+        if (rows.isEmpty()) {
+            return;
+        }
+        List<float[][]> logits = null;
+        long targetNanos = 0;
+        try {
+            long start = System.nanoTime();
+            logits = decoder.target().lm().forward(rows, true);
+            targetNanos = System.nanoTime() - start;
+        } catch (Throwable e) {
+            proposing.forEach(t -> fail(t, e));
+            prefilling.forEach(t -> fail(t, e));
+        }
+        if (logits == null) {
+            return;
+        }
+        int totalRows = rows.stream().mapToInt(r -> r.tokens().length).sum();
+        targetForwards.increment();
+        targetRows.add(totalRows);
+        for (int i = 0; i < proposing.size(); i++) {
+            Ticket t = proposing.get(i);
+            GenerationSession.Proposal p = proposals.get(i);
             try {
-                long start = System.nanoTime();
-                logits = decoder.target().lm().forward(proposals.stream().map(GenerationSession.Proposal::rows).toList(),
-                        true);
-                targetNanos = System.nanoTime() - start;
+                // each generation's share of the shared forward, by its rows
+                StepResult step = t.session.accept(p, logits.get(i), targetNanos * p.tree().size() / totalRows);
+                t.listener.onStep(step);
+                if (step.finished()) {
+                    t.listener.onComplete(t.session);
+                    t.done = true;
+                }
             } catch (Throwable e) {
-                for (Ticket t : proposing) {
-                    fail(t, e);
-                }
-            }
-            if (logits != null) {
-                int rows = proposals.stream().mapToInt(p -> p.tree().size()).sum();
-                for (int i = 0; i < proposing.size(); i++) {
-                    Ticket t = proposing.get(i);
-                    GenerationSession.Proposal p = proposals.get(i);
-                    try {
-                        // each generation's share of the shared forward, by its rows
-                        StepResult step = t.session.accept(p, logits.get(i), targetNanos * p.tree().size() / rows);
-                        t.listener.onStep(step);
-                        if (step.finished()) {
-                            t.listener.onComplete(t.session);
-                            t.done = true;
-                        }
-                    } catch (Throwable e) {
-                        fail(t, e);
-                    }
-                }
+                fail(t, e);
             }
         }
+        for (int i = 0; i < prefilling.size(); i++) {
+            Ticket t = prefilling.get(i);
+            CausalLm.Rows chunk = rows.get(proposing.size() + i);
+            try {
+                t.session.prefillDone(chunk, logits.get(proposing.size() + i),
+                        targetNanos * chunk.tokens().length / totalRows);
+                if (!t.session.prefilling()) {
+                    t.listener.onStart(t.session);
+                }
+            } catch (Throwable e) {
+                fail(t, e);
+            }
+        }
+    }
+
+    private void closeFinished() {
         Iterator<Ticket> it = active.iterator();
         while (it.hasNext()) {
             Ticket t = it.next();
@@ -247,6 +339,54 @@ public final class InferenceEngine implements AutoCloseable {
             }
         }
         activeCount = active.size();
+    }
+
+    /**
+     * Every generation grows its tree. With two or more drafting, each grows on its own thread and their
+     * draft forwards meet in a {@link DraftRendezvous}; otherwise they grow in turn on this thread.
+     *
+     * @return per generation its proposal, or null where growing failed (that generation is failed)
+     */
+    private GenerationSession.Proposal[] growTrees(List<Ticket> growing) {
+        GenerationSession.Proposal[] grown = new GenerationSession.Proposal[growing.size()];
+        long drafting = growing.stream().filter(t -> t.session.usesDraft()).count();
+        if (drafting < 2 || !limits.batchDrafts()) {
+            for (int i = 0; i < grown.length; i++) {
+                try {
+                    grown[i] = growing.get(i).session.propose(null);
+                } catch (Throwable e) {
+                    fail(growing.get(i), e);
+                }
+            }
+            return grown;
+        }
+        DraftRendezvous rendezvous = new DraftRendezvous(decoder.draft().orElseThrow().lm(), (int) drafting);
+        List<Future<GenerationSession.Proposal>> futures = new ArrayList<>();
+        for (Ticket t : growing) {
+            futures.add(t.session.usesDraft() ? growers.submit(() -> {
+                try {
+                    return t.session.propose(rendezvous);
+                } finally {
+                    rendezvous.leave();
+                }
+            }) : null);
+        }
+        for (int i = 0; i < grown.length; i++) {
+            Ticket t = growing.get(i);
+            try {
+                grown[i] = futures.get(i) == null ? t.session.propose(null) : futures.get(i).get();
+            } catch (ExecutionException e) {
+                fail(t, e.getCause());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                fail(t, e);
+            } catch (Throwable e) {
+                fail(t, e);
+            }
+        }
+        draftForwards.add(rendezvous.forwards());
+        draftRows.add(rendezvous.batchedRows());
+        return grown;
     }
 
     /** Out of memory or a bug in one generation fails that generation only. */
@@ -282,6 +422,8 @@ public final class InferenceEngine implements AutoCloseable {
             log.error("the engine thread did not stop within {} ms; its models stay loaded", STOP_WAIT_MILLIS);
             return false;
         }
+        // the engine thread waits for every tree it started, so no grower runs once it stopped
+        growers.shutdownNow();
         return true;
     }
 

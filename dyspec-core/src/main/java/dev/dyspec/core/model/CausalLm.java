@@ -236,7 +236,15 @@ public final class CausalLm implements AutoCloseable {
 
     /** A cache for one sequence of this model, preallocated to {@code capacity} entries. */
     public KvCache newCache(int capacity) {
-        return new KvCache(manager, config.numLayers(), config.numKvHeads(), config.headSize(), capacity);
+        return new KvCache(newPool(1, capacity), 0, true);
+    }
+
+    /**
+     * Storage for {@code slots} sequences of {@code capacity} entries each, allocated now. Sequences of one
+     * pool share each layer's attention in a batched forward.
+     */
+    public KvPool newPool(int slots, int capacity) {
+        return new KvPool(manager, config.numLayers(), config.numKvHeads(), config.headSize(), slots, capacity);
     }
 
     /**
@@ -256,8 +264,28 @@ public final class CausalLm implements AutoCloseable {
     /**
      * New tokens of one sequence in a batched forward: its cache, tokens, positions and mask, as
      * {@link #forward(KvCache, int[], int[], boolean[][], boolean)} takes them.
+     *
+     * @param wantLogits false for rows that only fill the cache (a prefill chunk riding along)
      */
-    public record Rows(KvCache cache, int[] tokens, int[] positions, boolean[][] attend) {
+    public record Rows(KvCache cache, int[] tokens, int[] positions, boolean[][] attend, boolean wantLogits) {
+
+        public Rows(KvCache cache, int[] tokens, int[] positions, boolean[][] attend) {
+            this(cache, tokens, positions, attend, true);
+        }
+
+        /** A causal run of tokens after everything in the cache. */
+        public static Rows chain(KvCache cache, int[] tokens, boolean wantLogits) {
+            int n = tokens.length;
+            int[] positions = new int[n];
+            boolean[][] attend = new boolean[n][cache.scratch() + n];
+            for (int i = 0; i < n; i++) {
+                positions[i] = cache.committed() + cache.scratch() + i;
+                for (int j = 0; j <= i; j++) {
+                    attend[i][cache.scratch() + j] = true;
+                }
+            }
+            return new Rows(cache, tokens, positions, attend, wantLogits);
+        }
     }
 
     /**
@@ -296,14 +324,7 @@ public final class CausalLm implements AutoCloseable {
             NDArray x = embed.get(new NDIndex("{}", manager.create(ids)));                       // (N, dim)
             NDArray cos = manager.create(rotary.cosRows(allPositions), new Shape(total, 1, hd));
             NDArray sin = manager.create(rotary.sinRows(allPositions), new Shape(total, 1, hd));
-            NDArray[] masks = new NDArray[sequences];
-            for (int b = 0; b < sequences; b++) {
-                Rows r = batch.get(b);
-                int n = r.tokens().length;
-                int length = r.cache().committed() + r.cache().scratch() + n;
-                masks[b] = manager.create(additiveMask(r.attend(), r.cache().committed(), r.cache().scratch(), n),
-                        new Shape(n, length));
-            }
+            List<AttentionGroup> groups = AttentionGroup.of(batch, offset, manager);
             // In-place (…i) operations below act on arrays this forward just created: each one saves an
             // NDArray allocation, its registration with the manager and its release, which cost more than the
             // arithmetic at these sizes.
@@ -320,16 +341,17 @@ public final class CausalLm implements AutoCloseable {
                 NDArray rotated = qk.matMul(rotateHalf).muli(sin);
                 qk = qk.mul(cos).addi(rotated);
                 NDArray v = qkv.get(vColumns).reshape(total, kvHeads, hd);
-                NDArray attn;
-                if (sequences == 1) {
-                    attn = attend(l, batch.get(0), qk, v, masks[0]);
+                NDArray q = qk.get(qHeads);                                                       // (N, H, hd)
+                NDArray k = qk.get(kHeads);                                                       // (N, KV, hd)
+                NDArray attn;                                                                     // (N, H * hd)
+                if (groups.size() == 1) {
+                    attn = groups.get(0).attend(l, q, k, v, config);
                 } else {
-                    NDList parts = new NDList(sequences);
-                    for (int b = 0; b < sequences; b++) {
-                        NDIndex rows = new NDIndex().addSliceDim(offset[b], offset[b] + batch.get(b).tokens().length);
-                        parts.add(attend(l, batch.get(b), qk.get(rows), v.get(rows), masks[b]));
+                    NDList parts = new NDList(groups.size());
+                    for (AttentionGroup g : groups) {
+                        parts.add(g.attend(l, q, k, v, config));
                     }
-                    attn = NDArrays.concat(parts, 0);                                            // (N, H * hd)
+                    attn = NDArrays.concat(parts, 0).get(new NDIndex("{}", AttentionGroup.inverseOrder(groups, total, manager)));
                 }
                 NDArray out = attn.matMul(wo[l]);
                 x = x.addi(bo == null ? out : out.addi(bo[l]));
@@ -343,14 +365,28 @@ public final class CausalLm implements AutoCloseable {
                 NDArray down = Activation.sigmoid(gate).muli(gate).muli(up).matMul(wDown[l]);
                 x = x.addi(bDown == null ? down : down.addi(bDown[l]));
             }
-            float[] flat = wantLogits ? rmsNormalized(x).matMul(lmHead).toFloatArray() : null;
+            // the output head runs only over rows whose sequence wants logits (not over prefill chunks)
+            int[] headRow = new int[total];
+            int scored = 0;
+            for (int b = 0; b < sequences; b++) {
+                boolean wanted = wantLogits && batch.get(b).wantLogits();
+                for (int i = 0; i < batch.get(b).tokens().length; i++) {
+                    headRow[offset[b] + i] = wanted ? scored++ : -1;
+                }
+            }
+            float[] flat = null;
+            if (scored > 0) {
+                NDArray h = scored == total ? x : x.get(new NDIndex("{}", manager.create(
+                        java.util.stream.IntStream.range(0, total).filter(r -> headRow[r] >= 0).asLongStream().toArray())));
+                flat = rmsNormalized(h).matMul(lmHead).toFloatArray();
+            }
             for (int b = 0; b < sequences; b++) {
                 int n = batch.get(b).tokens().length;
                 float[][] rows = null;
-                if (flat != null) {
+                if (wantLogits && batch.get(b).wantLogits()) {
                     rows = new float[n][scoredVocab];
                     for (int i = 0; i < n; i++) {
-                        System.arraycopy(flat, (offset[b] + i) * scoredVocab, rows[i], 0, scoredVocab);
+                        System.arraycopy(flat, headRow[offset[b] + i] * scoredVocab, rows[i], 0, scoredVocab);
                     }
                 }
                 results.add(rows);
@@ -360,32 +396,6 @@ public final class CausalLm implements AutoCloseable {
             r.cache().advance(r.tokens().length);
         }
         return results;
-    }
-
-    /**
-     * One sequence's attention in layer l: writes its new keys and values to its cache and attends over
-     * the cache's prefix, scratch and the new tokens under its mask.
-     *
-     * @param qk (n, H + KV, hd) rotated queries and keys of this sequence's rows
-     * @param v (n, KV, hd) its values
-     * @return (n, H * hd)
-     */
-    private NDArray attend(int l, Rows r, NDArray qk, NDArray v, NDArray mask) {
-        int n = r.tokens().length;
-        int heads = config.numHeads();
-        int kvHeads = config.numKvHeads();
-        int hd = config.headSize();
-        int group = heads / kvHeads;
-        int length = r.cache().committed() + r.cache().scratch() + n;
-        NDArray q = qk.get(qHeads);                                                               // (n, H, hd)
-        NDArray k = qk.get(kHeads);                                                               // (n, KV, hd)
-        r.cache().write(l, k.transpose(1, 0, 2), v.transpose(1, 0, 2));
-        NDArray keys = r.cache().keys(l, length);                                                 // (KV, L, hd)
-        NDArray values = r.cache().values(l, length);
-        NDArray qg = q.transpose(1, 0, 2).reshape(kvHeads, group * n, hd);                        // heads grouped by their kv head
-        NDArray scores = qg.matMul(keys.transpose(0, 2, 1)).reshape(kvHeads, group, n, length).addi(mask);
-        NDArray probs = scores.softmax(-1).reshape(kvHeads, group * n, length);
-        return probs.matMul(values).reshape(heads, n, hd).transpose(1, 0, 2).reshape(n, heads * hd);
     }
 
     /** Runs a causal sequence through the model and commits it to the cache, computing no logits. */
@@ -399,16 +409,7 @@ public final class CausalLm implements AutoCloseable {
         if (cache.scratch() != 0) {
             throw new IllegalStateException("forwardChain needs an empty scratch region");
         }
-        int n = tokens.length;
-        int[] positions = new int[n];
-        boolean[][] attend = new boolean[n][n];
-        for (int i = 0; i < n; i++) {
-            positions[i] = cache.committed() + i;
-            for (int j = 0; j <= i; j++) {
-                attend[i][j] = true;
-            }
-        }
-        return forward(cache, tokens, positions, attend, wantLogits);
+        return forward(List.of(Rows.chain(cache, tokens, true)), wantLogits).get(0);
     }
 
     private void checkInputs(KvCache cache, int[] tokens, int[] positions, boolean[][] attend) {
@@ -430,20 +431,6 @@ public final class CausalLm implements AutoCloseable {
                 throw new IllegalArgumentException("mask row " + i + " must span scratch + new tokens and include the token itself");
             }
         }
-    }
-
-    private static float[] additiveMask(boolean[][] attend, int prefix, int scratch, int n) {
-        int length = prefix + scratch + n;
-        float[] mask = new float[n * length];
-        for (int i = 0; i < n; i++) {
-            int row = i * length + prefix;
-            for (int j = 0; j < scratch + n; j++) {
-                if (!attend[i][j]) {
-                    mask[row + j] = MASKED;
-                }
-            }
-        }
-        return mask;
     }
 
     /** x / sqrt(mean(x²) + eps) over the last axis; the norm's weight lives in the next projection. */

@@ -3,85 +3,86 @@ package dev.dyspec.core.model;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 
 /**
- * Keys and values of one sequence for one model, preallocated to a fixed capacity and written in
- * place. Entries are a committed prefix (tokens the sequence holds) followed by a scratch region (tree
- * nodes of the current step). {@link #keep} gathers the accepted scratch entries onto the prefix.
+ * Keys and values of one sequence: a slot of a {@link KvPool}. The committed prefix is the accepted
+ * sequence; the scratch region after it holds entries of the step in progress (draft expansions or
+ * a token tree) until {@link #keep} commits the accepted ones.
  */
 public final class KvCache implements AutoCloseable {
 
-    private final NDManager manager;
-    private final NDArray[] keys;    // (layer) (kv_heads, capacity, head_size)
-    private final NDArray[] values;  // (layer) (kv_heads, capacity, head_size)
-    private final int capacity;
+    private final KvPool pool;
+    private final int slot;
+    private final boolean ownsPool;
     private int committed;
     private int scratch;
+    private boolean closed;
 
-    KvCache(NDManager parent, int layers, int kvHeads, int headSize, int capacity) {
-        this.manager = parent.newSubManager();
-        this.capacity = capacity;
-        this.keys = new NDArray[layers];
-        this.values = new NDArray[layers];
-        Shape shape = new Shape(kvHeads, capacity, headSize);
-        for (int l = 0; l < layers; l++) {
-            keys[l] = manager.zeros(shape, DataType.FLOAT32);
-            values[l] = manager.zeros(shape, DataType.FLOAT32);
-        }
+    KvCache(KvPool pool, int slot, boolean ownsPool) {
+        this.pool = pool;
+        this.slot = slot;
+        this.ownsPool = ownsPool;
     }
 
     public int capacity() {
-        return capacity;
+        return pool.capacity();
     }
 
-    /** Tokens of the sequence held in the cache. */
     public int committed() {
         return committed;
     }
 
-    /** Entries written past the committed prefix during this step. */
     public int scratch() {
         return scratch;
     }
 
-    /** Entries a new token can see: prefix plus scratch. */
+    KvPool pool() {
+        return pool;
+    }
+
     int length() {
         return committed + scratch;
     }
 
+    /** Pool row of this sequence's entry at {@code position}. */
+    long row(int position) {
+        return (long) slot * pool.capacity() + position;
+    }
+
     void ensureRoom(int newTokens) {
-        if (length() + newTokens > capacity) {
-            throw new IllegalStateException("KV cache full: " + length() + " + " + newTokens + " entries exceed capacity " + capacity);
+        if (closed) {
+            throw new IllegalStateException("KV cache used after close");
+        }
+        if (length() + newTokens > capacity()) {
+            throw new IllegalStateException("KV cache full: " + length() + " + " + newTokens + " entries exceed capacity "
+                    + capacity());
         }
     }
 
-    /** Writes one layer's keys and values (kv_heads, n, head_size) for n new tokens after the current entries. */
+    /** Writes n new entries after the current length; k and v are (n, kv_heads, head_size). */
     void write(int layer, NDArray k, NDArray v) {
-        int start = length();
-        int n = (int) k.getShape().get(1);
-        NDIndex at = new NDIndex().addAllDim().addSliceDim(start, start + n);
-        keys[layer].set(at, k);
-        values[layer].set(at, v);
+        long start = row(length());
+        NDIndex at = new NDIndex().addSliceDim(start, start + k.getShape().get(0));
+        pool.keys[layer].set(at, k);
+        pool.values[layer].set(at, v);
     }
 
+    /** (length, kv_heads, head_size) */
     NDArray keys(int layer, int length) {
-        return keys[layer].get(new NDIndex().addAllDim().addSliceDim(0, length));
+        return pool.keys[layer].get(new NDIndex().addSliceDim(row(0), row(length)));
     }
 
     NDArray values(int layer, int length) {
-        return values[layer].get(new NDIndex().addAllDim().addSliceDim(0, length));
+        return pool.values[layer].get(new NDIndex().addSliceDim(row(0), row(length)));
     }
 
-    /** Marks n entries written by the last forward as scratch. */
     void advance(int n) {
         scratch += n;
     }
 
     /**
-     * Appends the given scratch entries (indices into the scratch region, in sequence order) to the
-     * committed prefix and drops the rest of the scratch region.
+     * Commits the given scratch entries, in order, after the committed prefix and drops the rest of the
+     * scratch region.
      */
     public void keep(int[] scratchSlots) {
         for (int s : scratchSlots) {
@@ -96,16 +97,16 @@ public final class KvCache implements AutoCloseable {
         if (!inPlace) {
             long[] from = new long[scratchSlots.length];
             for (int i = 0; i < from.length; i++) {
-                from[i] = committed + scratchSlots[i];
+                from[i] = row(committed + scratchSlots[i]);
             }
-            try (NDManager step = manager.newSubManager()) {
+            try (NDManager step = pool.keys[0].getManager().newSubManager()) {
                 NDArray index = step.create(from);
-                NDIndex to = new NDIndex(":, {}:{}", committed, committed + from.length);
-                for (int l = 0; l < keys.length; l++) {
-                    NDArray k = keys[l].get(step, new NDIndex(":, {}", index));
-                    NDArray v = values[l].get(step, new NDIndex(":, {}", index));
-                    keys[l].set(to, k);
-                    values[l].set(to, v);
+                NDIndex to = new NDIndex().addSliceDim(row(committed), row(committed + from.length));
+                for (int l = 0; l < pool.keys.length; l++) {
+                    NDArray k = pool.keys[l].get(step, new NDIndex("{}", index));
+                    NDArray v = pool.values[l].get(step, new NDIndex("{}", index));
+                    pool.keys[l].set(to, k);
+                    pool.values[l].set(to, v);
                 }
             }
         }
@@ -113,19 +114,26 @@ public final class KvCache implements AutoCloseable {
         scratch = 0;
     }
 
-    /** Drops the scratch region. */
     public void discardScratch() {
         scratch = 0;
     }
 
-    /** Appends the whole scratch region, in order, to the committed prefix (no data moves). */
     public void commitScratch() {
         committed += scratch;
         scratch = 0;
     }
 
+    /** Returns the slot to its pool (a cache of its own frees its memory). */
     @Override
     public void close() {
-        manager.close();
+        if (closed) {
+            return;
+        }
+        closed = true;
+        if (ownsPool) {
+            pool.close();
+        } else {
+            pool.release(slot);
+        }
     }
 }

@@ -29,6 +29,29 @@ import org.junit.jupiter.api.Test;
  */
 class BatchedEngineTest {
 
+    /** Submits a request; the future completes with its tokens or its failure. */
+    private static CompletableFuture<int[]> submit(InferenceEngine engine, GenerationRequest request,
+                                                   java.util.function.Consumer<StepResult> onStep) {
+        CompletableFuture<int[]> done = new CompletableFuture<>();
+        engine.submit(request, new GenerationListener() {
+            @Override
+            public void onStep(StepResult step) {
+                onStep.accept(step);
+            }
+
+            @Override
+            public void onComplete(GenerationSession session) {
+                done.complete(session.generatedTokens());
+            }
+
+            @Override
+            public void onError(Throwable error) {
+                done.completeExceptionally(error);
+            }
+        });
+        return done;
+    }
+
     @Test
     void concurrentGenerationsOfEveryStrategyEmitWhatEachEmitsAlone() throws Exception {
         ModelConfig config = RandomModels.config(32, 64, 2, 4, 2, 64, 200, true);
@@ -51,32 +74,150 @@ class BatchedEngineTest {
             List<CompletableFuture<int[]>> together = new ArrayList<>();
             List<Integer> stepSizes = new java.util.concurrent.CopyOnWriteArrayList<>();
             for (GenerationRequest r : requests) {
-                CompletableFuture<int[]> done = new CompletableFuture<>();
-                engine.submit(r, new GenerationListener() {
-                    @Override
-                    public void onStep(StepResult step) {
-                        stepSizes.add(engine.activeGenerations());
-                    }
-
-                    @Override
-                    public void onComplete(GenerationSession session) {
-                        done.complete(session.generatedTokens());
-                    }
-
-                    @Override
-                    public void onError(Throwable error) {
-                        done.completeExceptionally(error);
-                    }
-                });
-                together.add(done);
+                together.add(submit(engine, r, step -> stepSizes.add(engine.activeGenerations())));
             }
             for (int i = 0; i < requests.size(); i++) {
                 assertArrayEquals(alone.get(i), together.get(i).get(60, TimeUnit.SECONDS),
                         requests.get(i).strategy().name());
             }
             assertTrue(stepSizes.stream().anyMatch(n -> n > 1), "steps were shared by several generations");
+            InferenceEngine.Batching batching = engine.batching();
+            assertTrue(batching.draftForwards() > 0, "draft forwards were shared by generations growing side by side");
+            assertTrue(batching.draftRows() > batching.draftForwards(), "a shared draft forward held several expansions");
             assertTrue(engine.shutdown(Duration.ofSeconds(5)));
             assertEquals(0, engine.activeGenerations());
+            assertEquals(0, decoder.pooledSlotsInUse(), "every finished generation gave its cache slot back");
+        }
+    }
+
+    /**
+     * A strategy that fails midway through growing (after one draft forward) fails its own generation;
+     * the generations growing beside it, waiting at the shared draft forward, go on and finish exactly.
+     */
+    @Test
+    void aStrategyFailingWhileOthersWaitForTheSharedDraftForwardFailsOnlyItself() throws Exception {
+        ModelConfig config = RandomModels.config(32, 64, 2, 4, 2, 64, 200, true);
+        try (SpeculativeDecoder decoder = new SpeculativeDecoder(TestModels.random(config, 9, 66),
+                TestModels.perturbed(config, 9, 0.4, 66), 64)) {
+            TreeStrategy chain = BuiltinStrategies.byName("chain");
+            TreeStrategy failing = new TreeStrategy() {
+                @Override
+                public String name() {
+                    return "fails-after-one-forward";
+                }
+
+                @Override
+                public void validate(StrategyOptions options, int maxBudget) {
+                }
+
+                @Override
+                public dev.dyspec.api.TokenTree grow(dev.dyspec.api.DraftHandle draft, int rootToken, StrategyOptions options,
+                                                      SamplingParams params, java.util.random.RandomGenerator random) {
+                    draft.expand(dev.dyspec.api.TreeBuilder.rooted(rootToken), new int[] {0});
+                    throw new IllegalStateException("strategy bug");
+                }
+            };
+            int[] prompt = {1, 7, 9, 30};
+            GenerationRequest good = new GenerationRequest(prompt, 30, SamplingParams.greedy(), chain,
+                    StrategyOptions.defaults().withBudget(6), List.of());
+            int[] alone = decoder.generate(good).tokens();
+            InferenceEngine engine = new InferenceEngine(decoder, new InferenceEngine.Limits(4, 0));
+            List<CompletableFuture<int[]>> outcomes = new ArrayList<>();
+            for (GenerationRequest r : List.of(good, new GenerationRequest(prompt, 30, SamplingParams.greedy(), failing,
+                    StrategyOptions.defaults(), List.of()), good)) {
+                outcomes.add(submit(engine, r, step -> { }));
+            }
+            assertArrayEquals(alone, outcomes.get(0).get(60, TimeUnit.SECONDS));
+            assertArrayEquals(alone, outcomes.get(2).get(60, TimeUnit.SECONDS));
+            java.util.concurrent.ExecutionException failed = org.junit.jupiter.api.Assertions.assertThrows(
+                    java.util.concurrent.ExecutionException.class, () -> outcomes.get(1).get(60, TimeUnit.SECONDS));
+            assertEquals("strategy bug", failed.getCause().getMessage());
+            assertTrue(engine.shutdown(Duration.ofSeconds(5)));
+        }
+    }
+
+    /**
+     * A long prompt arriving while others generate is prefilled in chunks inside their steps: they keep
+     * stepping meanwhile, and every output (the long prompt's included, and its prompt log-probabilities)
+     * equals the generation alone.
+     */
+    @Test
+    void aLongPromptIsPrefilledInChunksWhileOthersKeepStepping() throws Exception {
+        ModelConfig config = RandomModels.config(32, 64, 2, 4, 2, 64, 200, true);
+        try (SpeculativeDecoder decoder = new SpeculativeDecoder(TestModels.random(config, 9, 66),
+                TestModels.perturbed(config, 9, 0.4, 66), 64)) {
+            TreeStrategy dyspec = BuiltinStrategies.byName("dyspec");
+            GenerationRequest running = new GenerationRequest(new int[] {1, 5, 9}, 60, SamplingParams.greedy(), dyspec,
+                    StrategyOptions.defaults().withBudget(6), List.of());
+            int[] longPrompt = new Random(8).ints(100, 3, 64).toArray();
+            longPrompt[0] = 1;
+            GenerationRequest late = new GenerationRequest(longPrompt, 20, SamplingParams.greedy(), dyspec,
+                    StrategyOptions.defaults().withBudget(6), List.of(), dev.dyspec.core.decode.LogitAdjustment.NONE,
+                    new dev.dyspec.core.decode.LogprobsRequest(false, true, 0));
+            int[] runningAlone = decoder.generate(running).tokens();
+            List<dev.dyspec.core.decode.TokenLogprob> promptAlone;
+            int[] lateAlone;
+            try (GenerationSession s = decoder.start(late)) {
+                promptAlone = s.promptLogprobs();
+                while (!s.finished()) {
+                    s.step();
+                }
+                lateAlone = s.generatedTokens();
+            }
+            InferenceEngine engine = new InferenceEngine(decoder, new InferenceEngine.Limits(4, 0, true, 16));
+            java.util.concurrent.atomic.AtomicInteger runningSteps = new java.util.concurrent.atomic.AtomicInteger();
+            CompletableFuture<Integer> stepsBeforeLateStarted = new CompletableFuture<>();
+            CompletableFuture<int[]> first = new CompletableFuture<>();
+            CompletableFuture<GenerationSession> second = new CompletableFuture<>();
+            engine.submit(running, new GenerationListener() {
+                @Override
+                public void onStep(StepResult step) {
+                    if (runningSteps.incrementAndGet() == 2) {
+                        engine.submit(late, new GenerationListener() {
+                            @Override
+                            public void onStart(GenerationSession session) {
+                                stepsBeforeLateStarted.complete(runningSteps.get());
+                            }
+
+                            @Override
+                            public void onStep(StepResult step) {
+                            }
+
+                            @Override
+                            public void onComplete(GenerationSession session) {
+                                second.complete(session);
+                            }
+
+                            @Override
+                            public void onError(Throwable error) {
+                                second.completeExceptionally(error);
+                            }
+                        });
+                    }
+                }
+
+                @Override
+                public void onComplete(GenerationSession session) {
+                    first.complete(session.generatedTokens());
+                }
+
+                @Override
+                public void onError(Throwable error) {
+                    first.completeExceptionally(error);
+                }
+            });
+            assertArrayEquals(runningAlone, first.get(60, TimeUnit.SECONDS));
+            GenerationSession lateSession = second.get(60, TimeUnit.SECONDS);
+            assertArrayEquals(lateAlone, lateSession.generatedTokens());
+            // 99 prompt tokens in chunks of 16: the running generation stepped while they went in
+            assertTrue(stepsBeforeLateStarted.get() >= 2 + 6, "running steps before the prompt was in: "
+                    + stepsBeforeLateStarted.get());
+            List<dev.dyspec.core.decode.TokenLogprob> promptChunked = lateSession.promptLogprobs();
+            assertEquals(promptAlone.size(), promptChunked.size());
+            for (int i = 0; i < promptAlone.size(); i++) {
+                assertEquals(promptAlone.get(i).logprob(), promptChunked.get(i).logprob(), 1e-4);
+            }
+            assertTrue(engine.shutdown(Duration.ofSeconds(5)));
         }
     }
 }

@@ -97,12 +97,17 @@ class CausalLmTest {
     }
 
     /** Several sequences' trees in one forward score exactly as each does alone, and their caches stay apart. */
-    @Test
-    void aBatchedForwardEqualsEachSequenceAlone() {
+    /**
+     * Sequences with caches of their own take the per-pool path; sequences sharing a pool attend together
+     * in one padded attention; a mix takes both. Every way equals each sequence alone.
+     */
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"own caches", "one pool", "mixed"})
+    void aBatchedForwardEqualsEachSequenceAlone(String caches) {
         ModelConfig config = RandomModels.config(32, 48, 2, 4, 2, 61, 128, false);
         Checkpoint checkpoint = RandomModels.checkpoint(config, 17);
         Random random = new Random(21);
-        try (CausalLm lm = new CausalLm(checkpoint, Device.cpu(), 128)) {
+        try (CausalLm lm = new CausalLm(checkpoint, Device.cpu(), 128); KvPool pool = lm.newPool(5, 128)) {
             int sequences = 4;
             List<int[]> contexts = new java.util.ArrayList<>();
             List<RandomTree> trees = new java.util.ArrayList<>();
@@ -111,7 +116,8 @@ class CausalLmTest {
             for (int b = 0; b < sequences; b++) {
                 int[] context = random.ints(2 + 3 * b, 0, 61).toArray();
                 RandomTree tree = RandomTree.generate(random, 1 + random.nextInt(12), 61);
-                KvCache cache = lm.newCache(128);
+                boolean pooled = caches.equals("one pool") || (caches.equals("mixed") && b % 2 == 0);
+                KvCache cache = pooled ? pool.acquire() : lm.newCache(128);
                 lm.prefill(cache, context);
                 contexts.add(context);
                 trees.add(tree);
@@ -237,6 +243,27 @@ class CausalLmTest {
                 t[i] = tokens[nodes[i]];
             }
             return t;
+        }
+    }
+
+    @Test
+    void aPoolHandsOutEachSlotOnceAndTakesItBackOnClose() {
+        ModelConfig config = RandomModels.config(32, 48, 2, 4, 2, 61, 128, false);
+        try (CausalLm lm = new CausalLm(RandomModels.checkpoint(config, 3), Device.cpu(), 128);
+             KvPool pool = lm.newPool(2, 64)) {
+            KvCache a = pool.acquire();
+            KvCache b = pool.acquire();
+            assertEquals(0, pool.freeSlots());
+            org.junit.jupiter.api.Assertions.assertThrows(KvPool.KvPoolExhaustedException.class, pool::acquire);
+            a.close();
+            a.close(); // twice is harmless, and does not free the slot twice
+            assertEquals(1, pool.freeSlots());
+            KvCache c = pool.acquire();
+            lm.prefill(c, new int[] {1, 2, 3});
+            assertEquals(3, c.committed());
+            b.close();
+            c.close();
+            assertEquals(2, pool.freeSlots());
         }
     }
 }

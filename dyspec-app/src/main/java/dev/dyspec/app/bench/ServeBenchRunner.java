@@ -1,0 +1,200 @@
+package dev.dyspec.app.bench;
+
+import dev.dyspec.app.experiment.Statistics;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * Drives a running dyspec server the way its users do: N streaming clients at once, each sending
+ * completions back to back, and measures what they see (throughput, time to first token, gaps between
+ * chunks) per concurrency level and strategy. The server's engine counters, read from its Prometheus
+ * endpoint before and after a level, tell how full its batched forwards were.
+ */
+public final class ServeBenchRunner {
+
+    /**
+     * @param url API base, e.g. http://127.0.0.1:8080
+     * @param managementUrl actuator base for the engine counters, or null
+     * @param requestsPerLevel completions per level and strategy (at least the concurrency)
+     */
+    public record Settings(String url, String managementUrl, String apiKey, List<Integer> concurrency,
+                           List<String> strategies, int requestsPerLevel, int maxTokens, double temperature, int budget,
+                           List<BenchPrompt> prompts) {
+    }
+
+    private record Outcome(int tokens, double ttftMs, List<Double> gapsMs, double tau) {
+    }
+
+    private final Settings s;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
+    private final JsonMapper json = JsonMapper.builder().build();
+
+    public ServeBenchRunner(Settings settings) {
+        this.s = settings;
+    }
+
+    /** @param progress told of each finished level */
+    public List<ServeLevel> run(java.util.function.Consumer<ServeLevel> progress) throws IOException, InterruptedException {
+        List<ServeLevel> levels = new ArrayList<>();
+        for (String strategy : s.strategies()) {
+            send(strategy, 0, 8); // warm-up: first-call costs stay out of the first level
+            for (int c : s.concurrency()) {
+                ServeLevel level = level(strategy, c);
+                levels.add(level);
+                progress.accept(level);
+            }
+        }
+        return levels;
+    }
+
+    private ServeLevel level(String strategy, int concurrency) throws InterruptedException {
+        int total = Math.max(s.requestsPerLevel(), concurrency);
+        double[] before = engineCounters();
+        AtomicInteger next = new AtomicInteger();
+        List<Outcome> outcomes = Collections.synchronizedList(new ArrayList<>());
+        AtomicInteger failed = new AtomicInteger();
+        ExecutorService clients = Executors.newFixedThreadPool(concurrency);
+        long start = System.nanoTime();
+        List<Future<?>> running = new ArrayList<>();
+        for (int c = 0; c < concurrency; c++) {
+            running.add(clients.submit(() -> {
+                for (int i; (i = next.getAndIncrement()) < total; ) {
+                    try {
+                        outcomes.add(send(strategy, i, s.maxTokens()));
+                    } catch (IOException | RuntimeException e) {
+                        failed.incrementAndGet();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return;
+                    }
+                }
+            }));
+        }
+        for (Future<?> f : running) {
+            try {
+                f.get();
+            } catch (java.util.concurrent.ExecutionException e) {
+                failed.incrementAndGet();
+            }
+        }
+        double seconds = (System.nanoTime() - start) / 1e9;
+        clients.shutdown();
+        double[] after = engineCounters();
+        List<Double> ttft = new ArrayList<>();
+        List<Double> gaps = new ArrayList<>();
+        long tokens = 0;
+        double tau = 0;
+        for (Outcome o : outcomes) {
+            ttft.add(o.ttftMs());
+            gaps.addAll(o.gapsMs());
+            tokens += o.tokens();
+            tau += o.tau();
+        }
+        return new ServeLevel(concurrency, strategy, outcomes.size(), failed.get(), tokens / seconds,
+                Statistics.quantile(ttft, 0.5), Statistics.quantile(ttft, 0.95), Statistics.quantile(gaps, 0.5),
+                Statistics.quantile(gaps, 0.95), outcomes.isEmpty() ? Double.NaN : tau / outcomes.size(),
+                ratio(after[1] - before[1], after[0] - before[0]), ratio(after[3] - before[3], after[2] - before[2]));
+    }
+
+    private static double ratio(double a, double b) {
+        return b > 0 ? a / b : Double.NaN;
+    }
+
+    /** One streamed completion; a non-200 answer or a stream without its final chunk is an error. */
+    private Outcome send(String strategy, int index, int maxTokens) throws IOException, InterruptedException {
+        BenchPrompt prompt = s.prompts().get(index % s.prompts().size());
+        String body = "{\"prompt\": " + json.writeValueAsString(prompt.prompt()) + ", \"max_tokens\": " + maxTokens
+                + ", \"temperature\": " + s.temperature() + ", \"seed\": " + index + ", \"stream\": true,"
+                + " \"stream_options\": {\"include_usage\": true}, \"dyspec\": {\"strategy\": "
+                + json.writeValueAsString(strategy) + ", \"budget\": " + s.budget() + "}}";
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(s.url() + "/v1/completions"))
+                .timeout(Duration.ofMinutes(5)).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (s.apiKey() != null) {
+            request.header("Authorization", "Bearer " + s.apiKey());
+        }
+        long start = System.nanoTime();
+        HttpResponse<java.io.InputStream> r = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
+        if (r.statusCode() != 200) {
+            r.body().close();
+            throw new IOException("HTTP " + r.statusCode());
+        }
+        double first = -1;
+        double last = 0;
+        List<Double> gaps = new ArrayList<>();
+        int tokens = -1;
+        double tau = Double.NaN;
+        try (BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
+            for (String line; (line = in.readLine()) != null; ) {
+                if (!line.startsWith("data: ") || line.equals("data: [DONE]")) {
+                    continue;
+                }
+                double now = (System.nanoTime() - start) / 1e6;
+                JsonNode chunk = json.readTree(line.substring(6));
+                if (chunk.has("error")) {
+                    throw new IOException("stream error: " + chunk.at("/error/message").asText());
+                }
+                if (chunk.has("speculative")) {
+                    tau = chunk.at("/speculative/mean_acceptance_length").asDouble();
+                }
+                if (chunk.path("usage").isObject()) {
+                    tokens = chunk.at("/usage/completion_tokens").asInt();
+                }
+                if (!chunk.at("/choices/0/text").asText("").isEmpty()) {
+                    if (first < 0) {
+                        first = now;
+                    } else {
+                        gaps.add(now - last);
+                    }
+                    last = now;
+                }
+            }
+        }
+        if (tokens < 0) {
+            throw new IOException("the stream ended without its usage chunk");
+        }
+        return new Outcome(tokens, first < 0 ? last : first, gaps, tau);
+    }
+
+    /** {target forwards, target rows, draft forwards, draft rows} from the server's metrics, or NaNs. */
+    private double[] engineCounters() {
+        double[] out = {Double.NaN, Double.NaN, Double.NaN, Double.NaN};
+        if (s.managementUrl() == null) {
+            return out;
+        }
+        try {
+            String text = http.send(HttpRequest.newBuilder(URI.create(s.managementUrl() + "/actuator/prometheus"))
+                    .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body();
+            String[] names = {"dyspec_engine_target_forwards_total", "dyspec_engine_target_rows_total",
+                "dyspec_engine_draft_forwards_total", "dyspec_engine_draft_rows_total"};
+            for (String line : text.split("\n")) {
+                for (int i = 0; i < names.length; i++) {
+                    if (line.startsWith(names[i] + " ") || line.startsWith(names[i] + "{")) {
+                        out[i] = Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+                    }
+                }
+            }
+        } catch (IOException | RuntimeException e) {
+            return out;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return out;
+    }
+}

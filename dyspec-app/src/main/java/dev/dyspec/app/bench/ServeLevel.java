@@ -1,0 +1,16 @@
+package dev.dyspec.app.bench;
+
+/**
+ * One concurrency level of {@code bench-serve} for one strategy.
+ *
+ * @param tokensPerSecond completion tokens of all requests over the level's wall time
+ * @param itlP50Ms gaps between successive streamed chunks (a chunk may carry several accepted tokens)
+ * @param tau mean tokens emitted per target step, over the level's requests
+ * @param rowsPerTargetForward mean rows in the engine's batched target forward (NaN when the server's
+ *                             metrics are out of reach)
+ * @param rowsPerDraftForward mean rows in a draft forward shared by requests growing side by side
+ */
+public record ServeLevel(int concurrency, String strategy, int requests, int failed, double tokensPerSecond,
+                         double ttftP50Ms, double ttftP95Ms, double itlP50Ms, double itlP95Ms, double tau,
+                         double rowsPerTargetForward, double rowsPerDraftForward) {
+}
