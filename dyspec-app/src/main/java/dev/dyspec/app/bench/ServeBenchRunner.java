@@ -35,7 +35,7 @@ public final class ServeBenchRunner {
      */
     public record Settings(String url, String managementUrl, String apiKey, List<Integer> concurrency,
                            List<String> strategies, int requestsPerLevel, int maxTokens, double temperature, int budget,
-                           List<BenchPrompt> prompts) {
+                           boolean adaptiveSize, List<BenchPrompt> prompts) {
     }
 
     private record Outcome(int tokens, double ttftMs, List<Double> gapsMs, double tau) {
@@ -122,7 +122,8 @@ public final class ServeBenchRunner {
         String body = "{\"prompt\": " + json.writeValueAsString(prompt.prompt()) + ", \"max_tokens\": " + maxTokens
                 + ", \"temperature\": " + s.temperature() + ", \"seed\": " + index + ", \"stream\": true,"
                 + " \"stream_options\": {\"include_usage\": true}, \"dyspec\": {\"strategy\": "
-                + json.writeValueAsString(strategy) + ", \"budget\": " + s.budget() + "}}";
+                + json.writeValueAsString(strategy) + ", \"budget\": " + s.budget() + ", \"adaptiveSize\": "
+                + (s.adaptiveSize() && strategy.startsWith("dyspec")) + "}}";
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(s.url() + "/v1/completions"))
                 .timeout(Duration.ofMinutes(5)).header("Content-Type", "application/json")
                 .POST(HttpRequest.BodyPublishers.ofString(body));

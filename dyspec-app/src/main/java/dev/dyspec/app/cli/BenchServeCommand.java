@@ -19,14 +19,14 @@ import org.springframework.context.ConfigurableApplicationContext;
 /**
  * {@code ./dyspec bench-serve [--target PATH --draft PATH | --url URL [--management-url URL]]
  * [--concurrency 1,2,4,8,16] [--strategies target-only,chain,dyspec,dyspec-calibrated] [--requests N]
- * [--max-tokens 64] [--temperature 0] [--budget 8] [--prompts FILE] [--out DIR] [--json]}: the serving
+ * [--max-tokens 64] [--temperature 0] [--budget 8] [--adaptive] [--prompts FILE] [--out DIR] [--json]}: the serving
  * benchmark. Without {@code --url} it starts the service in this JVM on free ports and stops it after.
  */
 public final class BenchServeCommand {
 
     static final Set<String> VALUED = Set.of("target", "draft", "url", "management-url", "api-key", "concurrency",
             "strategies", "requests", "max-tokens", "temperature", "budget", "prompts", "out", "max-concurrent");
-    static final Set<String> FLAGS = Set.of("json");
+    static final Set<String> FLAGS = Set.of("json", "adaptive");
 
     private final PrintStream out;
     private final PrintStream err;
@@ -76,14 +76,15 @@ public final class BenchServeCommand {
         try {
             ServeBenchRunner runner = new ServeBenchRunner(new ServeBenchRunner.Settings(url, management,
                     a.get("api-key", null), concurrency, strategies, a.getInt("requests", 2 * maxConcurrent),
-                    a.getInt("max-tokens", 64), a.getDouble("temperature", 0), a.getInt("budget", 8), prompts));
+                    a.getInt("max-tokens", 64), a.getDouble("temperature", 0), a.getInt("budget", 8), a.has("adaptive"), prompts));
             List<ServeLevel> levels = runner.run(l -> err.printf(Locale.ROOT,
                     "%-20s %3d streams  %7.1f tokens/s  ttft p50 %6.0f ms  gap p95 %6.1f ms  tau %.2f  rows/forward %.1f%n",
                     l.strategy(), l.concurrency(), l.tokensPerSecond(), l.ttftP50Ms(), l.itlP95Ms(), l.tau(),
                     l.rowsPerTargetForward()));
             ServeBenchReport report = new ServeBenchReport(Runtime.getRuntime().availableProcessors() + " processors, "
                     + System.getProperty("os.arch"), serverDescription + ", " + a.getInt("max-tokens", 64)
-                    + "-token completions, T = " + a.getDouble("temperature", 0) + ", budget " + a.getInt("budget", 8), levels);
+                    + "-token completions, T = " + a.getDouble("temperature", 0) + ", budget " + a.getInt("budget", 8)
+                    + (a.has("adaptive") ? " with adaptive size (DySpec strategies)" : ""), levels);
             if (a.has("out")) {
                 report.write(Path.of(a.get("out", null)));
             }
