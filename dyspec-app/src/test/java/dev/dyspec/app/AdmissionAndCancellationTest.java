@@ -87,6 +87,26 @@ class AdmissionAndCancellationTest {
         }
     }
 
+    /**
+     * A retry storm is slowed down: while the engine is full each refusal waits the busy delay (200 ms by
+     * default) before its 429, so a client retrying at once cannot spin thousands of times a second.
+     */
+    @Test
+    void refusalsForLackOfRoomComeAfterTheBusyDelay() throws InterruptedException {
+        List<Disposable> streams = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            streams.add(longStream().subscribe());
+        }
+        awaitActive(2);
+        long start = System.nanoTime();
+        for (int i = 0; i < 5; i++) {
+            assertThat(status("{\"prompt\": \"Once\", \"max_tokens\": 2}")).isEqualTo(429);
+        }
+        assertThat((System.nanoTime() - start) / 1e6).isGreaterThanOrEqualTo(5 * 190.0);
+        streams.forEach(Disposable::dispose);
+        awaitActive(0);
+    }
+
     @Test
     void concurrentStreamsAllFinishWithTheirOwnText() {
         List<Mono<List<ServerSentEvent<String>>>> calls = new ArrayList<>();

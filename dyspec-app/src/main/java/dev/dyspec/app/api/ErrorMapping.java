@@ -4,6 +4,7 @@ import dev.dyspec.app.engine.ModelsUnavailableException;
 import dev.dyspec.core.checkpoint.CheckpointException;
 import dev.dyspec.core.engine.EngineBusyException;
 import dev.dyspec.core.engine.EngineStoppedException;
+import dev.dyspec.core.engine.GenerationTimeoutException;
 import org.springframework.core.codec.DecodingException;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.HttpHeaders;
@@ -27,6 +28,10 @@ public final class ErrorMapping {
         if (e instanceof EngineBusyException busy) {
             return body(HttpStatus.TOO_MANY_REQUESTS, busy.getMessage(), "rate_limit_error", null, "rate_limit_exceeded",
                     busy.retryAfterSeconds());
+        }
+        if (e instanceof GenerationTimeoutException timeout) {
+            return body(HttpStatus.REQUEST_TIMEOUT, timeout.getMessage(), "invalid_request_error", "max_tokens",
+                    "generation_timeout", null);
         }
         if (e instanceof EngineStoppedException stopped) {
             return body(HttpStatus.SERVICE_UNAVAILABLE, stopped.getMessage(), "server_error", null, "server_shutting_down", 5);

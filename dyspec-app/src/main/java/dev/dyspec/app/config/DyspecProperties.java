@@ -72,6 +72,8 @@ public record DyspecProperties(
      * @param maxStopLength longest stop string, in characters
      * @param batchDrafts grow concurrent requests' trees side by side with shared draft forwards (off: in turn)
      * @param prefillChunk prompt tokens prefilled per engine step while other requests generate
+     * @param maxGenerationTime wall-clock limit of one request's generation, queueing included (then 408)
+     * @param busyDelay how long a request refused for lack of room waits for its 429 (slows retry storms)
      */
     public record Limits(@Min(1) @DefaultValue("4") int maxConcurrent,
                          @Min(0) @DefaultValue("16") int maxQueued,
@@ -82,7 +84,9 @@ public record DyspecProperties(
                          @Min(1) @DefaultValue("512") int maxMessages,
                          @Min(1) @DefaultValue("256") int maxStopLength,
                          @DefaultValue("true") boolean batchDrafts,
-                         @Min(1) @DefaultValue("64") int prefillChunk) {
+                         @Min(1) @DefaultValue("64") int prefillChunk,
+                         @NotNull @DefaultValue("10m") Duration maxGenerationTime,
+                         @NotNull @DefaultValue("200ms") Duration busyDelay) {
     }
 
     /**

@@ -22,7 +22,11 @@ import tools.jackson.databind.json.JsonMapper;
  * routing uses, so no encoding of a path slips past it.
  */
 @Component
+@org.springframework.core.annotation.Order(ApiKeyFilter.ORDER)
 public class ApiKeyFilter implements WebFilter {
+
+    /** Early: nothing but closing connections after errors runs before the key check. */
+    public static final int ORDER = org.springframework.core.Ordered.HIGHEST_PRECEDENCE + 10;
 
     /** Paths an orchestrator must reach without a key. */
     static final Set<String> PUBLIC_PATHS = Set.of("/actuator/health/liveness", "/actuator/health/readiness");

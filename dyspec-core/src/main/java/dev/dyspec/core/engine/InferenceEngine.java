@@ -37,16 +37,21 @@ public final class InferenceEngine implements AutoCloseable {
      * @param maxQueued requests waiting beyond those; more are refused
      * @param batchDrafts whether generations grow their trees side by side, sharing draft forwards
      * @param prefillChunk prompt tokens prefilled per step while other generations run
+     * @param maxGenerationTime wall-clock limit of one generation, queueing included
      */
-    public record Limits(int maxConcurrent, int maxQueued, boolean batchDrafts, int prefillChunk) {
+    public record Limits(int maxConcurrent, int maxQueued, boolean batchDrafts, int prefillChunk,
+                         Duration maxGenerationTime) {
         public Limits {
             if (maxConcurrent < 1 || maxQueued < 0 || prefillChunk < 1) {
                 throw new IllegalArgumentException("need maxConcurrent >= 1, maxQueued >= 0 and prefillChunk >= 1");
             }
+            if (maxGenerationTime == null || maxGenerationTime.isNegative() || maxGenerationTime.isZero()) {
+                throw new IllegalArgumentException("the wall-clock limit per generation must be positive");
+            }
         }
 
         public Limits(int maxConcurrent, int maxQueued) {
-            this(maxConcurrent, maxQueued, true, DEFAULT_PREFILL_CHUNK);
+            this(maxConcurrent, maxQueued, true, DEFAULT_PREFILL_CHUNK, Duration.ofHours(1));
         }
     }
 
@@ -60,10 +65,12 @@ public final class InferenceEngine implements AutoCloseable {
         private final AtomicBoolean cancelled = new AtomicBoolean();
         private GenerationSession session;
         private boolean done; // finished or failed; touched by the engine thread only
+        private final long deadlineNanos;
 
-        private Ticket(GenerationRequest request, GenerationListener listener) {
+        private Ticket(GenerationRequest request, GenerationListener listener, long deadlineNanos) {
             this.request = request;
             this.listener = listener;
+            this.deadlineNanos = deadlineNanos;
         }
 
         public void cancel() {
@@ -132,11 +139,19 @@ public final class InferenceEngine implements AutoCloseable {
             throw new EngineBusyException("too many requests: " + activeCount + " generating and " + waiting.size()
                     + " queued (limits " + limits.maxConcurrent() + " + " + limits.maxQueued() + ")", 1);
         }
-        Ticket ticket = new Ticket(request, listener);
+        Ticket ticket = new Ticket(request, listener, System.nanoTime() + limits.maxGenerationTime().toNanos());
         if (!waiting.offer(ticket)) {
             throw new EngineBusyException("too many requests: the admission queue is full", 1);
         }
         return ticket;
+    }
+
+    /**
+     * Whether a request submitted now would be refused for lack of room, so callers can refuse it before
+     * spending anything on it (parsing, tokenizing). {@link #submit} still decides.
+     */
+    public boolean full() {
+        return waiting.size() + activeCount >= limits.maxConcurrent() + limits.maxQueued();
     }
 
     /** Requests waiting to start. */
@@ -250,7 +265,14 @@ public final class InferenceEngine implements AutoCloseable {
      * verifying fails that generation only; a failure of the shared forward fails the generations in it.
      */
     private void stepAll() {
-        List<Ticket> live = active.stream().filter(t -> !t.cancelled()).toList();
+        long now = System.nanoTime();
+        for (Ticket t : active) {
+            if (!t.cancelled() && !t.done && now - t.deadlineNanos > 0) {
+                fail(t, new GenerationTimeoutException("the generation ran past the limit of "
+                        + limits.maxGenerationTime().toSeconds() + " s per request; ask for fewer tokens"));
+            }
+        }
+        List<Ticket> live = active.stream().filter(t -> !t.cancelled() && !t.done).toList();
         List<Ticket> growing = live.stream().filter(t -> !t.session.prefilling()).toList();
         GenerationSession.Proposal[] grown = growTrees(growing);
         List<Ticket> proposing = new ArrayList<>();
@@ -391,7 +413,11 @@ public final class InferenceEngine implements AutoCloseable {
 
     /** Out of memory or a bug in one generation fails that generation only. */
     private static void fail(Ticket t, Throwable e) {
-        log.warn("generation failed", e);
+        if (e instanceof GenerationTimeoutException) {
+            log.info("generation stopped: {}", e.getMessage());
+        } else {
+            log.warn("generation failed", e);
+        }
         notifyError(t, e);
         t.done = true;
     }

@@ -29,28 +29,6 @@ import org.junit.jupiter.api.Test;
  */
 class BatchedEngineTest {
 
-    /** Submits a request; the future completes with its tokens or its failure. */
-    private static CompletableFuture<int[]> submit(InferenceEngine engine, GenerationRequest request,
-                                                   java.util.function.Consumer<StepResult> onStep) {
-        CompletableFuture<int[]> done = new CompletableFuture<>();
-        engine.submit(request, new GenerationListener() {
-            @Override
-            public void onStep(StepResult step) {
-                onStep.accept(step);
-            }
-
-            @Override
-            public void onComplete(GenerationSession session) {
-                done.complete(session.generatedTokens());
-            }
-
-            @Override
-            public void onError(Throwable error) {
-                done.completeExceptionally(error);
-            }
-        });
-        return done;
-    }
 
     @Test
     void concurrentGenerationsOfEveryStrategyEmitWhatEachEmitsAlone() throws Exception {
@@ -74,7 +52,7 @@ class BatchedEngineTest {
             List<CompletableFuture<int[]>> together = new ArrayList<>();
             List<Integer> stepSizes = new java.util.concurrent.CopyOnWriteArrayList<>();
             for (GenerationRequest r : requests) {
-                together.add(submit(engine, r, step -> stepSizes.add(engine.activeGenerations())));
+                together.add(EngineOutcomes.submit(engine, r, step -> stepSizes.add(engine.activeGenerations())));
             }
             for (int i = 0; i < requests.size(); i++) {
                 assertArrayEquals(alone.get(i), together.get(i).get(60, TimeUnit.SECONDS),
@@ -125,7 +103,7 @@ class BatchedEngineTest {
             List<CompletableFuture<int[]>> outcomes = new ArrayList<>();
             for (GenerationRequest r : List.of(good, new GenerationRequest(prompt, 30, SamplingParams.greedy(), failing,
                     StrategyOptions.defaults(), List.of()), good)) {
-                outcomes.add(submit(engine, r, step -> { }));
+                outcomes.add(EngineOutcomes.submit(engine, r));
             }
             assertArrayEquals(alone, outcomes.get(0).get(60, TimeUnit.SECONDS));
             assertArrayEquals(alone, outcomes.get(2).get(60, TimeUnit.SECONDS));
@@ -164,7 +142,7 @@ class BatchedEngineTest {
                 }
                 lateAlone = s.generatedTokens();
             }
-            InferenceEngine engine = new InferenceEngine(decoder, new InferenceEngine.Limits(4, 0, true, 16));
+            InferenceEngine engine = new InferenceEngine(decoder, new InferenceEngine.Limits(4, 0, true, 16, Duration.ofMinutes(5)));
             java.util.concurrent.atomic.AtomicInteger runningSteps = new java.util.concurrent.atomic.AtomicInteger();
             CompletableFuture<Integer> stepsBeforeLateStarted = new CompletableFuture<>();
             CompletableFuture<int[]> first = new CompletableFuture<>();
