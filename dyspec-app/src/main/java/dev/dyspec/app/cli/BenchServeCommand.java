@@ -25,7 +25,8 @@ import org.springframework.context.ConfigurableApplicationContext;
 public final class BenchServeCommand {
 
     static final Set<String> VALUED = Set.of("target", "draft", "url", "management-url", "api-key", "concurrency",
-            "strategies", "requests", "max-tokens", "temperature", "budget", "prompts", "out", "max-concurrent");
+            "strategies", "requests", "max-tokens", "temperature", "budget", "prompts", "out", "max-concurrent",
+            "max-batch-rows");
     static final Set<String> FLAGS = Set.of("json", "adaptive");
 
     private final PrintStream out;
@@ -56,6 +57,9 @@ public final class BenchServeCommand {
                             a.getInt("max-concurrent", maxConcurrent)), "--logging.level.root=WARN"));
             if (draft != null) {
                 serve.addAll(List.of("--draft", draft.toString()));
+            }
+            if (a.has("max-batch-rows")) {
+                serve.add("--dyspec.limits.max-batch-rows=" + a.getInt("max-batch-rows", Integer.MAX_VALUE));
             }
             server = DyspecApplication.start(serve.toArray(String[]::new));
             url = "http://127.0.0.1:" + server.getEnvironment().getProperty("local.server.port");

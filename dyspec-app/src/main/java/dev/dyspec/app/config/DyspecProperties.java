@@ -74,6 +74,7 @@ public record DyspecProperties(
      * @param prefillChunk prompt tokens prefilled per engine step while other requests generate
      * @param maxGenerationTime wall-clock limit of one request's generation, queueing included (then 408)
      * @param busyDelay how long a request refused for lack of room waits for its 429 (slows retry storms)
+     * @param maxBatchRows tree rows one engine step may score; under load each request's tree is capped at its share
      */
     public record Limits(@Min(1) @DefaultValue("4") int maxConcurrent,
                          @Min(0) @DefaultValue("16") int maxQueued,
@@ -86,7 +87,8 @@ public record DyspecProperties(
                          @DefaultValue("true") boolean batchDrafts,
                          @Min(1) @DefaultValue("64") int prefillChunk,
                          @NotNull @DefaultValue("10m") Duration maxGenerationTime,
-                         @NotNull @DefaultValue("200ms") Duration busyDelay) {
+                         @NotNull @DefaultValue("200ms") Duration busyDelay,
+                         @Min(1) @DefaultValue("2147483647") int maxBatchRows) {
     }
 
     /**

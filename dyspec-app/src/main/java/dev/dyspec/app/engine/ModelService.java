@@ -81,7 +81,8 @@ public class ModelService implements SmartLifecycle {
             modelName = m.name().isBlank() ? targetModel.name() : m.name();
             engine = new InferenceEngine(decoder, new InferenceEngine.Limits(properties.limits().maxConcurrent(),
                     properties.limits().maxQueued(), properties.limits().batchDrafts(),
-                    properties.limits().prefillChunk(), properties.limits().maxGenerationTime()));
+                    properties.limits().prefillChunk(), properties.limits().maxGenerationTime(),
+                    properties.limits().maxBatchRows()));
             state = State.READY;
             log.info("loaded target {} and draft {} in {} ms", target, draft, (System.nanoTime() - start) / 1_000_000);
             TorchThreads.busyHostWarning().ifPresent(log::warn);

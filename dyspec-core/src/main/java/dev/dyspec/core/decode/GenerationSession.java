@@ -5,6 +5,7 @@ import dev.dyspec.api.ContextNgrams;
 import dev.dyspec.api.DraftHandle;
 import dev.dyspec.api.GenerationStats;
 import dev.dyspec.api.TokenTree;
+import dev.dyspec.api.StrategyOptions;
 import dev.dyspec.api.TreeBuilder;
 import dev.dyspec.core.model.CausalLm;
 import dev.dyspec.core.model.KvCache;
@@ -163,6 +164,14 @@ public final class GenerationSession implements AutoCloseable {
      * @param draftForwarder runs the draft forwards; may be null for a generation that uses no draft
      */
     public Proposal propose(DraftForwarder draftForwarder) {
+        return propose(draftForwarder, Integer.MAX_VALUE);
+    }
+
+    /**
+     * @param budgetCap the most nodes this step's tree may have whatever the request asked for: an engine
+     *                  sharing its forwards among many requests caps each tree so the batch stays affordable
+     */
+    public Proposal propose(DraftForwarder draftForwarder, int budgetCap) {
         if (finishReason != null) {
             throw new IllegalStateException("generation already finished (" + finishReason + ")");
         }
@@ -173,8 +182,9 @@ public final class GenerationSession implements AutoCloseable {
         if (draft != null) {
             draft.beginStep(draftForwarder != null ? draftForwarder : DraftForwarder.direct(draftLm));
         }
-        TokenTree tree = request.strategy().grow(draft != null ? draft : contextOnly, root, request.options(),
-                request.params(), random);
+        StrategyOptions options = budgetCap < request.options().budget()
+                ? request.options().withBudget(Math.max(1, budgetCap)) : request.options();
+        TokenTree tree = request.strategy().grow(draft != null ? draft : contextOnly, root, options, request.params(), random);
         if (tree.token(0) != root) {
             throw new IllegalStateException("strategy '" + request.strategy().name() + "' returned a tree with the wrong root");
         }

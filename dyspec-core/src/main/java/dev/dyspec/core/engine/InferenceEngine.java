@@ -38,9 +38,11 @@ public final class InferenceEngine implements AutoCloseable {
      * @param batchDrafts whether generations grow their trees side by side, sharing draft forwards
      * @param prefillChunk prompt tokens prefilled per step while other generations run
      * @param maxGenerationTime wall-clock limit of one generation, queueing included
+     * @param maxBatchRows tree rows one step's target forward may hold: under load each tree is capped at
+     *                     its share, so speculation does not crowd out the requests it shares a forward with
      */
     public record Limits(int maxConcurrent, int maxQueued, boolean batchDrafts, int prefillChunk,
-                         Duration maxGenerationTime) {
+                         Duration maxGenerationTime, int maxBatchRows) {
         public Limits {
             if (maxConcurrent < 1 || maxQueued < 0 || prefillChunk < 1) {
                 throw new IllegalArgumentException("need maxConcurrent >= 1, maxQueued >= 0 and prefillChunk >= 1");
@@ -51,7 +53,7 @@ public final class InferenceEngine implements AutoCloseable {
         }
 
         public Limits(int maxConcurrent, int maxQueued) {
-            this(maxConcurrent, maxQueued, true, DEFAULT_PREFILL_CHUNK, Duration.ofHours(1));
+            this(maxConcurrent, maxQueued, true, DEFAULT_PREFILL_CHUNK, Duration.ofHours(1), Integer.MAX_VALUE);
         }
     }
 
@@ -371,11 +373,13 @@ public final class InferenceEngine implements AutoCloseable {
      */
     private GenerationSession.Proposal[] growTrees(List<Ticket> growing) {
         GenerationSession.Proposal[] grown = new GenerationSession.Proposal[growing.size()];
+        // every tree has its root row; the drafted nodes share what is left of the batch's rows
+        int cap = Math.max(1, (limits.maxBatchRows() - growing.size()) / Math.max(1, growing.size()));
         long drafting = growing.stream().filter(t -> t.session.usesDraft()).count();
         if (drafting < 2 || !limits.batchDrafts()) {
             for (int i = 0; i < grown.length; i++) {
                 try {
-                    grown[i] = growing.get(i).session.propose(null);
+                    grown[i] = growing.get(i).session.propose(null, cap);
                 } catch (Throwable e) {
                     fail(growing.get(i), e);
                 }
@@ -387,7 +391,7 @@ public final class InferenceEngine implements AutoCloseable {
         for (Ticket t : growing) {
             futures.add(t.session.usesDraft() ? growers.submit(() -> {
                 try {
-                    return t.session.propose(rendezvous);
+                    return t.session.propose(rendezvous, cap);
                 } finally {
                     rendezvous.leave();
                 }
@@ -396,7 +400,7 @@ public final class InferenceEngine implements AutoCloseable {
         for (int i = 0; i < grown.length; i++) {
             Ticket t = growing.get(i);
             try {
-                grown[i] = futures.get(i) == null ? t.session.propose(null) : futures.get(i).get();
+                grown[i] = futures.get(i) == null ? t.session.propose(null, cap) : futures.get(i).get();
             } catch (ExecutionException e) {
                 fail(t, e.getCause());
             } catch (InterruptedException e) {

@@ -142,7 +142,8 @@ class BatchedEngineTest {
                 }
                 lateAlone = s.generatedTokens();
             }
-            InferenceEngine engine = new InferenceEngine(decoder, new InferenceEngine.Limits(4, 0, true, 16, Duration.ofMinutes(5)));
+            InferenceEngine engine = new InferenceEngine(decoder, new InferenceEngine.Limits(4, 0, true, 16,
+                    Duration.ofMinutes(5), Integer.MAX_VALUE));
             java.util.concurrent.atomic.AtomicInteger runningSteps = new java.util.concurrent.atomic.AtomicInteger();
             CompletableFuture<Integer> stepsBeforeLateStarted = new CompletableFuture<>();
             CompletableFuture<int[]> first = new CompletableFuture<>();
@@ -195,6 +196,42 @@ class BatchedEngineTest {
             for (int i = 0; i < promptAlone.size(); i++) {
                 assertEquals(promptAlone.get(i).logprob(), promptChunked.get(i).logprob(), 1e-4);
             }
+            assertTrue(engine.shutdown(Duration.ofSeconds(5)));
+        }
+    }
+
+    /**
+     * With a row limit per step each request's tree is capped at its share, and every output is still
+     * exactly what it is alone (the cap depends on the load, never on a request's random draws).
+     */
+    @Test
+    void aRowLimitPerStepCapsEachTreeAndKeepsOutputsExact() throws Exception {
+        ModelConfig config = RandomModels.config(32, 64, 2, 4, 2, 64, 200, true);
+        try (SpeculativeDecoder decoder = new SpeculativeDecoder(TestModels.random(config, 9, 66),
+                TestModels.perturbed(config, 9, 0.4, 66), 64)) {
+            List<GenerationRequest> requests = new ArrayList<>();
+            for (String name : List.of("dyspec", "dyspec-calibrated", "chain", "fixed-tree", "ngram-tree", "dyspec")) {
+                requests.add(new GenerationRequest(new int[] {1, 3 + requests.size(), 9}, 40, SamplingParams.greedy(),
+                        BuiltinStrategies.byName(name), StrategyOptions.defaults().withBudget(12), List.of()));
+            }
+            List<int[]> alone = new ArrayList<>();
+            for (GenerationRequest r : requests) {
+                alone.add(decoder.generate(r).tokens());
+            }
+            try (GenerationSession s = decoder.start(requests.get(0))) {
+                assertTrue(s.propose(null, 2).tree().draftedNodes() <= 2, "a capped tree stays within its cap");
+            }
+            InferenceEngine engine = new InferenceEngine(decoder, new InferenceEngine.Limits(6, 0, true, 64,
+                    Duration.ofMinutes(5), 24));
+            List<Integer> treeSizes = new java.util.concurrent.CopyOnWriteArrayList<>();
+            List<CompletableFuture<int[]>> outcomes = new ArrayList<>();
+            for (GenerationRequest r : requests) {
+                outcomes.add(EngineOutcomes.submit(engine, r, step -> treeSizes.add(step.treeSize())));
+            }
+            for (int i = 0; i < requests.size(); i++) {
+                assertArrayEquals(alone.get(i), outcomes.get(i).get(60, TimeUnit.SECONDS), requests.get(i).strategy().name());
+            }
+            assertTrue(treeSizes.stream().anyMatch(n -> n <= 3), "trees were capped while six requests shared a step");
             assertTrue(engine.shutdown(Duration.ofSeconds(5)));
         }
     }

@@ -30,7 +30,7 @@ class GenerationTimeLimitTest {
         ModelConfig config = RandomModels.config(32, 64, 2, 4, 2, 64, 400, true);
         try (SpeculativeDecoder decoder = new SpeculativeDecoder(TestModels.random(config, 9, 66), null, 64)) {
             InferenceEngine engine = new InferenceEngine(decoder, new InferenceEngine.Limits(2, 2, true, 64,
-                    Duration.ofMillis(300)));
+                    Duration.ofMillis(300), Integer.MAX_VALUE));
             // 100 steps of at least 40 ms each: far past the limit
             GenerationRequest slow = new GenerationRequest(new int[] {1, 5}, 100, SamplingParams.greedy(),
                     new SlowTargetOnly(), StrategyOptions.defaults(), List.of());
