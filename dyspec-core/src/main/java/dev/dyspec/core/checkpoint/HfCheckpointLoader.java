@@ -22,20 +22,42 @@ public final class HfCheckpointLoader {
     }
 
     public static Checkpoint load(Path dir) {
+        return load(dir, elements -> { });
+    }
+
+    /**
+     * Checks every tensor's presence and shape from the headers now; the weights themselves are read from
+     * the files when the engine takes them, one tensor at a time (and checked finite then).
+     *
+     * @param elementsRead told the element count of each tensor as it is read, for a progress line
+     */
+    public static Checkpoint load(Path dir, java.util.function.LongConsumer elementsRead) {
         ModelConfig config = readConfig(dir.resolve("config.json"));
         Map<String, SafetensorsFile> byTensor = openShards(dir);
-        Map<String, WeightTensor> weights = new LinkedHashMap<>();
+        Map<String, SafetensorsFile> ordered = new LinkedHashMap<>();
         for (Map.Entry<String, int[]> e : LlamaTensorNames.expectedShapes(config).entrySet()) {
             SafetensorsFile f = byTensor.get(e.getKey());
             if (f == null) {
                 throw new CheckpointException(dir, "missing tensor '" + e.getKey() + "' (required by config.json)");
             }
             LlamaTensorNames.checkShape(f.file(), e.getKey(), f.entry(e.getKey()).shape(), e.getValue());
-            WeightTensor t = f.read(e.getKey());
-            t.requireFinite(f.file());
-            weights.put(e.getKey(), t);
+            ordered.put(e.getKey(), f);
         }
-        return new Checkpoint(dir, config, weights);
+        return new Checkpoint(dir, config, new LazyWeights(ordered, elementsRead));
+    }
+
+    /** Elements of all tensors a checkpoint of this directory holds, from the headers. */
+    public static long elements(Path dir) {
+        ModelConfig config = readConfig(dir.resolve("config.json"));
+        long n = 0;
+        for (int[] shape : LlamaTensorNames.expectedShapes(config).values()) {
+            long e = 1;
+            for (int d : shape) {
+                e *= d;
+            }
+            n += e;
+        }
+        return n;
     }
 
     /** What a directory holds, read from its headers only (no weights are loaded). */

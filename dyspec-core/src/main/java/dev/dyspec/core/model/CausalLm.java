@@ -80,63 +80,68 @@ public final class CausalLm implements AutoCloseable {
         }
         this.scoredVocab = scoredVocab;
         this.manager = NDManager.newBaseManager(device, "PyTorch");
-        this.rotaryPositions = rotaryPositions;
-        this.rotary = new RotaryTable(config.headSize(), rotaryPositions, config.ropeTheta(), config.architecture().rope());
-        Architecture arch = config.architecture();
-        Map<String, WeightTensor> w = checkpoint.weights();
-        int layers = config.numLayers();
-        int d = config.hiddenSize();
-        embed = upload(w.get(LlamaTensorNames.EMBED).data(), config.vocabSize(), d);
-        wqkv = new NDArray[layers];
-        wo = new NDArray[layers];
-        wGateUp = new NDArray[layers];
-        wDown = new NDArray[layers];
-        bqkv = arch.qkvBias() ? new NDArray[layers] : null;
-        qkNorm = arch.qkNorm() ? new NDArray[layers] : null;
-        bo = arch.outputBias() ? new NDArray[layers] : null;
-        bGateUp = arch.mlpBias() ? new NDArray[layers] : null;
-        bDown = arch.mlpBias() ? new NDArray[layers] : null;
-        // 1/sqrt(head_size) folds into q's last linear step: the q-norm weight when there is one (a norm
-        // would undo a scaled projection), else the projection and its bias
-        float qScale = (float) (1.0 / Math.sqrt(config.headSize()));
-        float projectionScale = arch.qkNorm() ? 1f : qScale;
-        for (int l = 0; l < layers; l++) {
-            float[] attnNorm = get(w, l, LlamaTensorNames.ATTN_NORM).data();
-            wqkv[l] = uploadInOut(d, attnNorm, scaled(get(w, l, LlamaTensorNames.Q), projectionScale),
-                    get(w, l, LlamaTensorNames.K), get(w, l, LlamaTensorNames.V));
-            wo[l] = uploadInOut(config.qDim(), null, get(w, l, LlamaTensorNames.O));
-            wGateUp[l] = uploadInOut(d, get(w, l, LlamaTensorNames.FFN_NORM).data(), get(w, l, LlamaTensorNames.GATE),
-                    get(w, l, LlamaTensorNames.UP));
-            wDown[l] = uploadInOut(config.intermediateSize(), null, get(w, l, LlamaTensorNames.DOWN));
-            if (bqkv != null) {
-                bqkv[l] = upload(concat(scaled(get(w, l, LlamaTensorNames.Q_BIAS), projectionScale).data(),
-                        get(w, l, LlamaTensorNames.K_BIAS).data(), get(w, l, LlamaTensorNames.V_BIAS).data()),
-                        config.qDim() + 2L * config.kvDim());
+        try {
+            this.rotaryPositions = rotaryPositions;
+            this.rotary = new RotaryTable(config.headSize(), rotaryPositions, config.ropeTheta(), config.architecture().rope());
+            Architecture arch = config.architecture();
+            Map<String, WeightTensor> w = checkpoint.weights();
+            int layers = config.numLayers();
+            int d = config.hiddenSize();
+            embed = upload(w.get(LlamaTensorNames.EMBED).data(), config.vocabSize(), d);
+            wqkv = new NDArray[layers];
+            wo = new NDArray[layers];
+            wGateUp = new NDArray[layers];
+            wDown = new NDArray[layers];
+            bqkv = arch.qkvBias() ? new NDArray[layers] : null;
+            qkNorm = arch.qkNorm() ? new NDArray[layers] : null;
+            bo = arch.outputBias() ? new NDArray[layers] : null;
+            bGateUp = arch.mlpBias() ? new NDArray[layers] : null;
+            bDown = arch.mlpBias() ? new NDArray[layers] : null;
+            // 1/sqrt(head_size) folds into q's last linear step: the q-norm weight when there is one (a norm
+            // would undo a scaled projection), else the projection and its bias
+            float qScale = (float) (1.0 / Math.sqrt(config.headSize()));
+            float projectionScale = arch.qkNorm() ? 1f : qScale;
+            for (int l = 0; l < layers; l++) {
+                float[] attnNorm = get(w, l, LlamaTensorNames.ATTN_NORM).data();
+                wqkv[l] = uploadInOut(d, attnNorm, scaled(get(w, l, LlamaTensorNames.Q), projectionScale),
+                        get(w, l, LlamaTensorNames.K), get(w, l, LlamaTensorNames.V));
+                wo[l] = uploadInOut(config.qDim(), null, get(w, l, LlamaTensorNames.O));
+                wGateUp[l] = uploadInOut(d, get(w, l, LlamaTensorNames.FFN_NORM).data(), get(w, l, LlamaTensorNames.GATE),
+                        get(w, l, LlamaTensorNames.UP));
+                wDown[l] = uploadInOut(config.intermediateSize(), null, get(w, l, LlamaTensorNames.DOWN));
+                if (bqkv != null) {
+                    bqkv[l] = upload(concat(scaled(get(w, l, LlamaTensorNames.Q_BIAS), projectionScale).data(),
+                            get(w, l, LlamaTensorNames.K_BIAS).data(), get(w, l, LlamaTensorNames.V_BIAS).data()),
+                            config.qDim() + 2L * config.kvDim());
+                }
+                if (qkNorm != null) {
+                    qkNorm[l] = upload(headNormWeights(scaled(get(w, l, LlamaTensorNames.Q_NORM), qScale).data(),
+                            get(w, l, LlamaTensorNames.K_NORM).data()), config.numHeads() + config.numKvHeads(), config.headSize());
+                }
+                if (bo != null) {
+                    bo[l] = upload(get(w, l, LlamaTensorNames.O_BIAS).data(), d);
+                }
+                if (bGateUp != null) {
+                    bGateUp[l] = upload(concat(get(w, l, LlamaTensorNames.GATE_BIAS).data(), get(w, l, LlamaTensorNames.UP_BIAS).data()),
+                            2L * config.intermediateSize());
+                    bDown[l] = upload(get(w, l, LlamaTensorNames.DOWN_BIAS).data(), d);
+                }
             }
-            if (qkNorm != null) {
-                qkNorm[l] = upload(headNormWeights(scaled(get(w, l, LlamaTensorNames.Q_NORM), qScale).data(),
-                        get(w, l, LlamaTensorNames.K_NORM).data()), config.numHeads() + config.numKvHeads(), config.headSize());
-            }
-            if (bo != null) {
-                bo[l] = upload(get(w, l, LlamaTensorNames.O_BIAS).data(), d);
-            }
-            if (bGateUp != null) {
-                bGateUp[l] = upload(concat(get(w, l, LlamaTensorNames.GATE_BIAS).data(), get(w, l, LlamaTensorNames.UP_BIAS).data()),
-                        2L * config.intermediateSize());
-                bDown[l] = upload(get(w, l, LlamaTensorNames.DOWN_BIAS).data(), d);
-            }
+            WeightTensor head = config.tiedEmbeddings() ? w.get(LlamaTensorNames.EMBED) : w.get(LlamaTensorNames.LM_HEAD);
+            lmHead = uploadInOut(d, w.get(LlamaTensorNames.FINAL_NORM).data(), scoredVocab == config.vocabSize() ? head : new WeightTensor(head.name(),
+                    new int[] {scoredVocab, d}, java.util.Arrays.copyOf(head.data(), scoredVocab * d)));
+            rotateHalf = upload(rotateHalfMatrix(config.headSize()), config.headSize(), config.headSize());
+            int qkWidth = (config.numHeads() + config.numKvHeads()) * config.headSize();
+            qkColumns = new NDIndex().addAllDim().addSliceDim(0, qkWidth);
+            vColumns = new NDIndex().addAllDim().addSliceDim(qkWidth, qkWidth + config.kvDim());
+            qHeads = new NDIndex().addAllDim().addSliceDim(0, config.numHeads());
+            kHeads = new NDIndex().addAllDim().addSliceDim(config.numHeads(), config.numHeads() + config.numKvHeads());
+            gateColumns = new NDIndex().addAllDim().addSliceDim(0, config.intermediateSize());
+            upColumns = new NDIndex().addAllDim().addSliceDim(config.intermediateSize(), 2L * config.intermediateSize());
+        } catch (RuntimeException | Error e) {
+            manager.close(); // a weight that fails to load (NaN, unreadable) leaves no native memory behind
+            throw e;
         }
-        WeightTensor head = config.tiedEmbeddings() ? w.get(LlamaTensorNames.EMBED) : w.get(LlamaTensorNames.LM_HEAD);
-        lmHead = uploadInOut(d, w.get(LlamaTensorNames.FINAL_NORM).data(), scoredVocab == config.vocabSize() ? head : new WeightTensor(head.name(),
-                new int[] {scoredVocab, d}, java.util.Arrays.copyOf(head.data(), scoredVocab * d)));
-        rotateHalf = upload(rotateHalfMatrix(config.headSize()), config.headSize(), config.headSize());
-        int qkWidth = (config.numHeads() + config.numKvHeads()) * config.headSize();
-        qkColumns = new NDIndex().addAllDim().addSliceDim(0, qkWidth);
-        vColumns = new NDIndex().addAllDim().addSliceDim(qkWidth, qkWidth + config.kvDim());
-        qHeads = new NDIndex().addAllDim().addSliceDim(0, config.numHeads());
-        kHeads = new NDIndex().addAllDim().addSliceDim(config.numHeads(), config.numHeads() + config.numKvHeads());
-        gateColumns = new NDIndex().addAllDim().addSliceDim(0, config.intermediateSize());
-        upColumns = new NDIndex().addAllDim().addSliceDim(config.intermediateSize(), 2L * config.intermediateSize());
     }
 
     private static WeightTensor get(Map<String, WeightTensor> w, int layer, String suffix) {

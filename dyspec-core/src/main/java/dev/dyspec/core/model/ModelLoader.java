@@ -46,7 +46,8 @@ public final class ModelLoader {
         TextTokenizer tokenizer;
         PromptTemplate chat = PromptTemplate.none();
         if (Files.isDirectory(path)) {
-            checkpoint = HfCheckpointLoader.load(path);
+            checkpoint = HfCheckpointLoader.load(path,
+                    new LoadProgress(path.getFileName().toString(), HfCheckpointLoader.elements(path)));
             tokenizer = HfTextTokenizer.load(path.resolve("tokenizer.json"));
             chat = readChatTemplate(path.resolve("tokenizer_config.json"));
         } else if (path.getFileName().toString().endsWith(".bin")) {
@@ -61,8 +62,13 @@ public final class ModelLoader {
             throw new CheckpointException(path, "tokenizer has " + tokenizer.vocabSize() + " tokens but the model's vocab_size is "
                     + checkpoint.config().vocabSize());
         }
-        CausalLm lm = new CausalLm(checkpoint, device, checkpoint.config().maxPositions() + extraPositions,
-                tokenizer.vocabSize());
+        CausalLm lm;
+        try {
+            lm = new CausalLm(checkpoint, device, checkpoint.config().maxPositions() + extraPositions, tokenizer.vocabSize());
+        } catch (RuntimeException | Error e) {
+            tokenizer.close();
+            throw e;
+        }
         String name = Files.isDirectory(path) ? path.getFileName().toString()
                 : path.getFileName().toString().replaceFirst("\\.bin$", "");
         return new LanguageModel(name, path, lm, tokenizer, chat);
