@@ -7,7 +7,6 @@ import dev.dyspec.app.engine.PlannedGeneration;
 import dev.dyspec.core.decode.SpeculativeDecoder;
 import dev.dyspec.core.model.LanguageModel;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;

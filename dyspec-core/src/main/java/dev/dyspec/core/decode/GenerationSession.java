@@ -41,6 +41,9 @@ public final class GenerationSession implements AutoCloseable {
     private final LogitAdjuster adjuster;
     private final List<TokenLogprob> logprobs = new ArrayList<>();
     private final List<TokenLogprob> promptLogprobs = new ArrayList<>();
+    /** The prompt (all but its last token) still to go through the models, in chunked mode. */
+    private final int[] unprefilled;
+    private int prefilled;
     private int[] generated = new int[0];
     private int root;
     private String finishReason;
@@ -100,10 +103,6 @@ public final class GenerationSession implements AutoCloseable {
             throw e;
         }
     }
-
-    /** The prompt (all but its last token) still to go through the models, in chunked mode. */
-    private final int[] unprefilled;
-    private int prefilled;
 
     /** Whether prompt tokens still wait for {@link #prefillChunk}; no step runs before they are in. */
     public boolean prefilling() {

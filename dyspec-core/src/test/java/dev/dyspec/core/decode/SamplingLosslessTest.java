@@ -8,7 +8,6 @@ import dev.dyspec.api.TreeStrategy;
 import dev.dyspec.core.checkpoint.ModelConfig;
 import dev.dyspec.core.engine.GenerationListener;
 import dev.dyspec.core.engine.InferenceEngine;
-import dev.dyspec.core.model.KvCache;
 import dev.dyspec.core.model.LanguageModel;
 import dev.dyspec.core.testing.RandomModels;
 import dev.dyspec.core.testing.TestModels;
