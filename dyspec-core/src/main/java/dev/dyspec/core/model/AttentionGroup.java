@@ -124,6 +124,7 @@ final class AttentionGroup {
         }
         List<AttentionGroup> groups = new ArrayList<>();
         for (KvPool pool : order) {
+            pool.flushMoves(); // paths kept since the last forward land before this one reads the pool
             List<CausalLm.Rows> members = new ArrayList<>();
             List<Integer> rows = new ArrayList<>();
             for (int b : byPool.get(pool)) {

@@ -67,7 +67,7 @@ public final class KvCache implements AutoCloseable {
         pool.values[layer].set(at, v);
     }
 
-    /** (length, kv_heads, head_size) */
+    /** (length, kv_heads, head_size); the pool's pending moves are flushed by the forward that reads it */
     NDArray keys(int layer, int length) {
         return pool.keys[layer].get(new NDIndex().addSliceDim(row(0), row(length)));
     }
@@ -96,19 +96,14 @@ public final class KvCache implements AutoCloseable {
         }
         if (!inPlace) {
             long[] from = new long[scratchSlots.length];
+            long[] to = new long[scratchSlots.length];
             for (int i = 0; i < from.length; i++) {
                 from[i] = row(committed + scratchSlots[i]);
+                to[i] = row(committed + i);
             }
-            try (NDManager step = pool.keys[0].getManager().newSubManager()) {
-                NDArray index = step.create(from);
-                NDIndex to = new NDIndex().addSliceDim(row(committed), row(committed + from.length));
-                for (int l = 0; l < pool.keys.length; l++) {
-                    NDArray k = pool.keys[l].get(step, new NDIndex("{}", index));
-                    NDArray v = pool.values[l].get(step, new NDIndex("{}", index));
-                    pool.keys[l].set(to, k);
-                    pool.values[l].set(to, v);
-                }
-            }
+            // deferred: the pool moves the rows of every sequence that kept a path in one copy per layer,
+            // before anything reads it next
+            pool.move(from, to);
         }
         committed += scratchSlots.length;
         scratch = 0;
@@ -133,6 +128,7 @@ public final class KvCache implements AutoCloseable {
         if (ownsPool) {
             pool.close();
         } else {
+            pool.flushMoves(); // a pending move must not land in the rows of the slot's next owner
             pool.release(slot);
         }
     }

@@ -60,6 +60,47 @@ public final class KvPool implements AutoCloseable {
         free.add(slot);
     }
 
+    private final java.util.List<long[]> pendingFrom = new java.util.ArrayList<>();
+    private final java.util.List<long[]> pendingTo = new java.util.ArrayList<>();
+    private int pendingRows;
+
+    /** Copies rows {@code from[i]} to {@code to[i]} in every layer, at the next {@link #flushMoves}. */
+    synchronized void move(long[] from, long[] to) {
+        pendingFrom.add(from);
+        pendingTo.add(to);
+        pendingRows += from.length;
+    }
+
+    /**
+     * Carries out every pending move: one gather and one store per layer for all sequences together. Each
+     * sequence moves rows of its own scratch region down into its committed prefix, so the gather (a copy)
+     * reads every source before any destination is written.
+     */
+    synchronized void flushMoves() {
+        if (pendingRows == 0) {
+            return;
+        }
+        long[] from = new long[pendingRows];
+        long[] to = new long[pendingRows];
+        int at = 0;
+        for (int i = 0; i < pendingFrom.size(); i++) {
+            System.arraycopy(pendingFrom.get(i), 0, from, at, pendingFrom.get(i).length);
+            System.arraycopy(pendingTo.get(i), 0, to, at, pendingTo.get(i).length);
+            at += pendingFrom.get(i).length;
+        }
+        pendingFrom.clear();
+        pendingTo.clear();
+        pendingRows = 0;
+        try (NDManager step = manager.newSubManager()) {
+            ai.djl.ndarray.index.NDIndex source = new ai.djl.ndarray.index.NDIndex("{}", step.create(from));
+            ai.djl.ndarray.index.NDIndex target = new ai.djl.ndarray.index.NDIndex("{}", step.create(to));
+            for (int l = 0; l < keys.length; l++) {
+                keys[l].set(target, keys[l].get(step, source));
+                values[l].set(target, values[l].get(step, source));
+            }
+        }
+    }
+
     public int slots() {
         return slots;
     }
@@ -79,7 +120,10 @@ public final class KvPool implements AutoCloseable {
     }
 
     @Override
-    public void close() {
+    public synchronized void close() {
+        pendingFrom.clear();
+        pendingTo.clear();
+        pendingRows = 0;
         manager.close();
     }
 
