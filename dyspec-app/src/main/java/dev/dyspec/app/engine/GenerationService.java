@@ -10,11 +10,13 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Sinks;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * Hands planned generations to the shared engine and turns their progress into a Flux. The engine
- * thread emits; the event loop only subscribes, so no model work runs on it. A subscriber that
- * cancels (a client that disconnects) cancels the generation, which stops within one step.
+ * thread emits and a worker delivers, so neither model work runs on the event loop nor response building
+ * on the engine thread. A subscriber that cancels (a client that disconnects) cancels the generation,
+ * which stops within one step.
  */
 @Service
 public class GenerationService {
@@ -49,7 +51,8 @@ public class GenerationService {
             metrics.request(plan.tags(), "rejected");
             throw e;
         }
-        return sink.asFlux().doOnCancel(() -> {
+        // the engine thread only hands events over: chunks (JSON, logprob pieces) are built on a worker
+        return sink.asFlux().publishOn(Schedulers.parallel()).doOnCancel(() -> {
             ticket.cancel();
             // a non-streaming response cancels its source after taking the final event: not a cancellation
             if (listener.ended.compareAndSet(false, true)) {
