@@ -38,6 +38,12 @@ public record ServeBenchReport(String machine, String server, List<ServeLevel> l
                     l.strategy(), l.concurrency(), l.tokensPerSecond(), l.tokensPerSecond() / single, l.ttftP50Ms(),
                     l.ttftP95Ms(), l.itlP50Ms(), l.itlP95Ms(), l.tau(), l.rowsPerTargetForward(), l.rowsPerDraftForward()));
         }
+        b.append("\n## By prompt category\n\nPer request: its completion tokens over its own latency, and τ.\n\n"
+                + "| strategy | streams | category | requests | tokens/s per request | τ |\n|---|---|---|---|---|---|\n");
+        for (ServeLevel l : levels) {
+            l.byCategory().forEach((c, s) -> b.append(String.format(Locale.ROOT, "| %s | %d | %s | %d | %.0f | %.2f |%n",
+                    l.strategy(), l.concurrency(), c, s.requests(), s.tokensPerSecond(), s.tau())));
+        }
         return b.toString();
     }
 

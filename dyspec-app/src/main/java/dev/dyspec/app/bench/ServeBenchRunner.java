@@ -38,7 +38,8 @@ public final class ServeBenchRunner {
                            boolean adaptiveSize, List<BenchPrompt> prompts) {
     }
 
-    private record Outcome(int tokens, double ttftMs, List<Double> gapsMs, double tau) {
+    private record Outcome(String category, int tokens, double ttftMs, double latencyMs, List<Double> gapsMs,
+                           double tau) {
     }
 
     private final Settings s;
@@ -106,10 +107,16 @@ public final class ServeBenchRunner {
             tokens += o.tokens();
             tau += o.tau();
         }
+        java.util.SortedMap<String, ServeLevel.Category> byCategory = new java.util.TreeMap<>();
+        outcomes.stream().collect(java.util.stream.Collectors.groupingBy(Outcome::category)).forEach((c, os) ->
+                byCategory.put(c, new ServeLevel.Category(os.size(),
+                        os.stream().mapToDouble(Outcome::tokens).sum() * 1000 / os.stream().mapToDouble(Outcome::latencyMs).sum(),
+                        os.stream().mapToDouble(Outcome::tau).average().orElse(Double.NaN))));
         return new ServeLevel(concurrency, strategy, outcomes.size(), failed.get(), tokens / seconds,
                 Statistics.quantile(ttft, 0.5), Statistics.quantile(ttft, 0.95), Statistics.quantile(gaps, 0.5),
                 Statistics.quantile(gaps, 0.95), outcomes.isEmpty() ? Double.NaN : tau / outcomes.size(),
-                ratio(after[1] - before[1], after[0] - before[0]), ratio(after[3] - before[3], after[2] - before[2]));
+                ratio(after[1] - before[1], after[0] - before[0]), ratio(after[3] - before[3], after[2] - before[2]),
+                byCategory);
     }
 
     private static double ratio(double a, double b) {
@@ -170,7 +177,8 @@ public final class ServeBenchRunner {
         if (tokens < 0) {
             throw new IOException("the stream ended without its usage chunk");
         }
-        return new Outcome(tokens, first < 0 ? last : first, gaps, tau);
+        return new Outcome(prompt.category(), tokens, first < 0 ? last : first, (System.nanoTime() - start) / 1e6, gaps,
+                tau);
     }
 
     /** {target forwards, target rows, draft forwards, draft rows} from the server's metrics, or NaNs. */

@@ -9,8 +9,17 @@ package dev.dyspec.app.bench;
  * @param rowsPerTargetForward mean rows in the engine's batched target forward (NaN when the server's
  *                             metrics are out of reach)
  * @param rowsPerDraftForward mean rows in a draft forward shared by requests growing side by side
+ * @param byCategory the level's requests by prompt category
  */
 public record ServeLevel(int concurrency, String strategy, int requests, int failed, double tokensPerSecond,
                          double ttftP50Ms, double ttftP95Ms, double itlP50Ms, double itlP95Ms, double tau,
-                         double rowsPerTargetForward, double rowsPerDraftForward) {
+                         double rowsPerTargetForward, double rowsPerDraftForward,
+                         java.util.SortedMap<String, Category> byCategory) {
+
+    /**
+     * @param tokensPerSecond one request's completion tokens over its own latency, pooled over the category
+     * @param tau mean tokens per target step
+     */
+    public record Category(int requests, double tokensPerSecond, double tau) {
+    }
 }
