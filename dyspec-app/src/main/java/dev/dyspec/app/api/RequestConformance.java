@@ -26,7 +26,6 @@ final class RequestConformance {
         if (p.streamOptions() != null && !p.streaming()) {
             throw ApiException.invalid("stream_options", "stream_options is only allowed with stream: true");
         }
-        logitBias(p.logitBias());
         penalty("presence_penalty", p.presencePenalty());
         penalty("frequency_penalty", p.frequencyPenalty());
     }
