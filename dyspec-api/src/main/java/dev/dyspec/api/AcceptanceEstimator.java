@@ -13,6 +13,14 @@ public interface AcceptanceEstimator {
     double acceptance(double r, int depth, SamplingParams params);
 
     /**
+     * The estimated probability that a token proposed from the context (a point mass) is accepted. The
+     * uninformed estimate is the share of earlier occurrences that continued with it.
+     */
+    default double contextAcceptance(ContextEvidence evidence, SamplingParams params) {
+        return evidence.share();
+    }
+
+    /**
      * A fixed view for growing one tree: queried once per vocabulary token per heap peek, so it must not
      * lock or copy per call. An estimator that learns returns a frozen copy of what it knows now.
      */

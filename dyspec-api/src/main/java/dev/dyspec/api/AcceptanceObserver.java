@@ -9,4 +9,8 @@ public interface AcceptanceObserver {
      * @param depth the child's depth in the tree (1 for the root's children)
      */
     void observe(double drawProbability, int depth, boolean accepted, SamplingParams params);
+
+    /** One verified token that was proposed from the context, not drawn from the draft. */
+    default void observeContext(ContextEvidence evidence, boolean accepted, SamplingParams params) {
+    }
 }

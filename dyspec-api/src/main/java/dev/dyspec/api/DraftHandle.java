@@ -9,8 +9,9 @@ public interface DraftHandle {
     /**
      * Runs one draft forward over the given nodes of the tree being grown (each attends to the
      * context and to its own ancestors) and returns, per node, the draft's next-token distribution
-     * after the request's temperature and top-p. At temperature 0 it is the plain softmax.
-     * Every node's ancestors must have been expanded before, the root first.
+     * after the draft temperature ({@link TreeStrategy#draftTemperature}, by default the request's) and
+     * the request's top-p. At request temperature 0 without a draft temperature it is the plain softmax.
+     * Every node's ancestors must have been expanded before or come earlier in the same call, the root first.
      */
     float[][] expand(TreeBuilder tree, int[] nodes);
 

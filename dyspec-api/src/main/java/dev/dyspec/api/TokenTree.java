@@ -14,10 +14,11 @@ public final class TokenTree {
     private final int[][] children;        // (nodes, children in draw order)
     private final float[][] distribution;  // (nodes, vocab) or null where the node was not expanded
     private final DrawMode[] drawMode;     // (nodes) or null where the node was not expanded
+    private final ContextEvidence[] evidence; // (nodes) null unless proposed from the context (a point mass)
     private final int[] builderIndex;      // (nodes) the node's index in the TreeBuilder that grew it
 
     TokenTree(int[] parent, int[] token, int[] depth, double[] value, int[][] children,
-              float[][] distribution, DrawMode[] drawMode, int[] builderIndex) {
+              float[][] distribution, DrawMode[] drawMode, ContextEvidence[] evidence, int[] builderIndex) {
         this.parent = parent;
         this.token = token;
         this.depth = depth;
@@ -25,6 +26,7 @@ public final class TokenTree {
         this.children = children;
         this.distribution = distribution;
         this.drawMode = drawMode;
+        this.evidence = evidence;
         this.builderIndex = builderIndex;
     }
 
@@ -77,6 +79,16 @@ public final class TokenTree {
 
     public DrawMode drawMode(int node) {
         return drawMode[node];
+    }
+
+    /** Why the node was proposed from the context; null where it was drawn from its parent's draft distribution. */
+    public ContextEvidence evidence(int node) {
+        return evidence[node];
+    }
+
+    /** Whether the verifier counts the node as a point mass: chosen, or proposed from the context. */
+    public boolean isPointMass(int node) {
+        return evidence[node] != null || drawMode[parent[node]] == DrawMode.CHOSEN;
     }
 
     public int builderIndex(int node) {

@@ -17,6 +17,7 @@ public final class TreeBuilder {
     private final List<List<Integer>> children = new ArrayList<>();
     private final List<float[]> distributions = new ArrayList<>();
     private final List<DrawMode> drawModes = new ArrayList<>();
+    private final List<ContextEvidence> evidence = new ArrayList<>(); // null: drawn from the parent's draft distribution
 
     private TreeBuilder(int rootToken) {
         append(-1, rootToken, 0, 1.0);
@@ -28,12 +29,18 @@ public final class TreeBuilder {
 
     /**
      * Records the distribution the children of {@code node} are drawn from, and how. Must be called
-     * once, before the node's first child is added.
+     * once, before the node's first drawn child is added (children proposed from the context may come
+     * first: those tokens must then be left out of the distribution when drawing).
      */
     public void recordDraw(int node, float[] distribution, DrawMode mode) {
         checkNode(node);
         if (distributions.get(node) != null) {
             throw new IllegalStateException("node " + node + " already has a draw distribution");
+        }
+        for (int child : children.get(node)) {
+            if (evidence.get(child) == null) {
+                throw new IllegalStateException("node " + node + " has drawn children recorded before its distribution");
+            }
         }
         distributions.set(node, distribution);
         drawModes.set(node, mode);
@@ -45,12 +52,36 @@ public final class TreeBuilder {
         if (distributions.get(parent) == null) {
             throw new IllegalStateException("record the draw distribution of node " + parent + " before adding children");
         }
-        for (int sibling : children.get(parent)) {
-            if (tokens.get(sibling) == token) {
-                throw new IllegalArgumentException("node " + parent + " already has a child with token " + token);
+        return attach(parent, token, value, null);
+    }
+
+    /**
+     * Adds a child proposed from the request's context rather than drawn from the draft: the verifier
+     * treats it as a point mass, and its outcome teaches the acceptance of such proposals. Later children
+     * of {@code parent} drawn from its distribution must leave this token out.
+     */
+    public int addContextChild(int parent, int token, double value, ContextEvidence why) {
+        checkNode(parent);
+        return attach(parent, token, value, java.util.Objects.requireNonNull(why, "evidence"));
+    }
+
+    /** The child of {@code parent} with that token, or -1. */
+    public int childWithToken(int parent, int token) {
+        checkNode(parent);
+        for (int child : children.get(parent)) {
+            if (tokens.get(child) == token) {
+                return child;
             }
         }
+        return -1;
+    }
+
+    private int attach(int parent, int token, double value, ContextEvidence why) {
+        if (childWithToken(parent, token) >= 0) {
+            throw new IllegalArgumentException("node " + parent + " already has a child with token " + token);
+        }
         int id = append(parent, token, depths.get(parent) + 1, value);
+        evidence.set(id, why);
         children.get(parent).add(id);
         return id;
     }
@@ -63,6 +94,7 @@ public final class TreeBuilder {
         children.add(new ArrayList<>());
         distributions.add(null);
         drawModes.add(null);
+        evidence.add(null);
         return parents.size() - 1;
     }
 
@@ -94,6 +126,12 @@ public final class TreeBuilder {
 
     public int childCount(int node) {
         return children.get(node).size();
+    }
+
+    /** The children of {@code node} in the order they were added. */
+    public int[] children(int node) {
+        checkNode(node);
+        return children.get(node).stream().mapToInt(Integer::intValue).toArray();
     }
 
     /** The path from the root to {@code node}, both included. */
@@ -130,6 +168,7 @@ public final class TreeBuilder {
         int[][] kidsOut = new int[n][];
         float[][] dist = new float[n][];
         DrawMode[] modes = new DrawMode[n];
+        ContextEvidence[] why = new ContextEvidence[n];
         for (int i = 0; i < n; i++) {
             int old = order[i];
             parent[i] = parents.get(old) < 0 ? -1 : newIndex[parents.get(old)];
@@ -139,7 +178,8 @@ public final class TreeBuilder {
             kidsOut[i] = children.get(old).stream().mapToInt(c -> newIndex[c]).toArray();
             dist[i] = distributions.get(old);
             modes[i] = drawModes.get(old);
+            why[i] = evidence.get(old);
         }
-        return new TokenTree(parent, token, depth, value, kidsOut, dist, modes, Arrays.copyOf(order, n));
+        return new TokenTree(parent, token, depth, value, kidsOut, dist, modes, why, Arrays.copyOf(order, n));
     }
 }

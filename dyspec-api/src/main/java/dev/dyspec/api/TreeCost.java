@@ -5,4 +5,12 @@ package dev.dyspec.api;
 public interface TreeCost {
 
     double cost(int nodes);
+
+    /**
+     * The cost with {@code draftForwards} draft forwards for those nodes (fewer than one per node when a
+     * strategy expands several nodes per forward); by default one per node.
+     */
+    default double cost(int nodes, int draftForwards) {
+        return cost(nodes);
+    }
 }

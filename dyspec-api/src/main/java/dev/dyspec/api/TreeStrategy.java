@@ -24,6 +24,15 @@ public interface TreeStrategy {
     }
 
     /**
+     * The temperature of the draft distributions this strategy's trees are grown from (and, when sampling,
+     * drawn from: the verifier checks each child against the distribution it was drawn with, so any
+     * temperature stays lossless). NaN: the request's own, which at temperature 0 means the plain softmax.
+     */
+    default double draftTemperature(StrategyOptions options) {
+        return options.draftTemperature();
+    }
+
+    /**
      * Grows the tree below {@code rootToken} (the last emitted token, not yet in either cache).
      */
     TokenTree grow(DraftHandle draft, int rootToken, StrategyOptions options, SamplingParams params,

@@ -31,7 +31,7 @@ public final class DyspecMain {
               bench-serve     serving benchmark: concurrent streaming clients over HTTP ([--url URL] [--concurrency 1,2,4,8,16] ...)
               soak            load and fault run against a live server (--url URL [--concurrency 64 --duration 10m ...])
             Strategies: target-only, chain, fixed-tree, dyspec, dyspec-threshold, dyspec-calibrated,
-            dyspec-calibrated-threshold.
+            dyspec-calibrated-threshold, ngram-tree, dyspec-ngram.
             """;
 
     private DyspecMain() {

@@ -41,4 +41,37 @@ class CalibrationApiTest extends ShippedPairServiceTest {
         assertThat(c.at("/treeSizes/dyspec-calibrated/steps").asLong()).isPositive();
         assertThat(c.at("/treeSizes/dyspec-calibrated/meanTreeSize").asDouble()).isBetween(0.0, 16.0);
     }
+
+    @Test
+    void theNgramHybridDecodesLikeTheTargetAndReportsWhatContextProposalsEarned() {
+        String prompt = "Tom had a red ball. Tom had a red ball. Tom had a red ball. Tom had a";
+        String greedy = null;
+        for (String ext : new String[] {"{\"strategy\": \"target-only\"}", "{\"strategy\": \"dyspec-ngram\", \"budget\": 8}",
+                "{\"strategy\": \"dyspec\", \"budget\": 8, \"draftTemperature\": 1.0}"}) {
+            JsonNode r = json.readTree(web.post().uri("/v1/completions").contentType(MediaType.APPLICATION_JSON)
+                    .bodyValue("{\"prompt\": \"" + prompt + "\", \"max_tokens\": 24, \"temperature\": 0, \"dyspec\": " + ext + "}")
+                    .exchange().expectStatus().isOk().expectBody().returnResult().getResponseBody());
+            String text = r.at("/choices/0/text").asText();
+            greedy = greedy == null ? text : greedy;
+            assertThat(text).as(ext).isEqualTo(greedy);
+        }
+        JsonNode c = json.readTree(web.get().uri("/v1/calibration").exchange().expectStatus().isOk()
+                .expectBody().returnResult().getResponseBody());
+        JsonNode rows = c.at("/acceptance/greedy/contextProposals");
+        assertThat(rows.size()).isEqualTo(8);
+        long verified = 0;
+        for (JsonNode row : rows) {
+            verified += row.get("verified").asLong();
+        }
+        assertThat(verified).as("context proposals verified").isPositive();
+    }
+
+    @Test
+    void aDraftTemperatureOutsideItsRangeIsA400NamingIt() {
+        web.post().uri("/v1/completions").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"prompt\": \"Hi\", \"max_tokens\": 4, \"dyspec\": {\"strategy\": \"dyspec\", \"draftTemperature\": 0}}")
+                .exchange().expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.error.param").isEqualTo("dyspec.draftTemperature")
+                .jsonPath("$.error.message").value(m -> assertThat((String) m).contains("draft temperature must be in"));
+    }
 }

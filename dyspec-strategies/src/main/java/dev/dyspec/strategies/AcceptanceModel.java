@@ -2,6 +2,7 @@ package dev.dyspec.strategies;
 
 import dev.dyspec.api.AcceptanceEstimator;
 import dev.dyspec.api.AcceptanceObserver;
+import dev.dyspec.api.ContextEvidence;
 import dev.dyspec.api.SamplingParams;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -13,7 +14,9 @@ import java.util.Locale;
  * the probability r it was drawn with, from the verifier's observations. Bins in log10(r) hold
  * accepted/total counts; each bin starts from a prior (r^γ at the bin centre, with a few pseudo
  * observations) so the model is usable before it has data; a pool-adjacent-violators pass keeps the
- * curve monotone; estimates interpolate between bin centres in log r. Thread-safe: observations come
+ * curve monotone; estimates interpolate between bin centres in log r. Tokens proposed from the context
+ * (n-gram continuations) are learned apart, by match length and by the share of earlier occurrences
+ * that continued with them, each cell starting from the share itself. Thread-safe: observations come
  * from the engine thread while strategies and reports read.
  */
 public final class AcceptanceModel implements AcceptanceEstimator, AcceptanceObserver {
@@ -38,6 +41,15 @@ public final class AcceptanceModel implements AcceptanceEstimator, AcceptanceObs
     private final long[][] accepted = new long[Band.values().length][BINS];
     private final long[][] total = new long[Band.values().length][BINS];
     private final double[][] fitted = new double[Band.values().length][];
+    /** Context proposals: (band, match length bucket × share bucket). */
+    private final long[][] contextAccepted = new long[Band.values().length][CONTEXT_CELLS];
+    private final long[][] contextTotal = new long[Band.values().length][CONTEXT_CELLS];
+
+    /** Match lengths learned apart (longer ones share the last); shares in quarters. */
+    public static final int MAX_MATCH = 8;
+    static final int SHARE_BUCKETS = 4;
+    static final int CONTEXT_CELLS = MAX_MATCH * SHARE_BUCKETS;
+    static final double CONTEXT_PRIOR_STRENGTH = 2.0;
 
     /**
      * @param gamma prior a(r) = r^γ (1 = the paper's identity)
@@ -81,18 +93,73 @@ public final class AcceptanceModel implements AcceptanceEstimator, AcceptanceObs
     }
 
     @Override
+    public synchronized void observeContext(ContextEvidence evidence, boolean wasAccepted, SamplingParams params) {
+        int band = Band.of(params).ordinal();
+        int cell = contextCell(evidence);
+        contextTotal[band][cell]++;
+        if (wasAccepted) {
+            contextAccepted[band][cell]++;
+        }
+    }
+
+    @Override
     public double acceptance(double r, int depth, SamplingParams params) {
         return interpolate(curve(Band.of(params)), r);
+    }
+
+    @Override
+    public synchronized double contextAcceptance(ContextEvidence evidence, SamplingParams params) {
+        int band = Band.of(params).ordinal();
+        return contextEstimate(contextAccepted[band], contextTotal[band], evidence);
     }
 
     /** The fitted curves of every band as they stand, without locks or copies per query. */
     @Override
     public synchronized AcceptanceEstimator snapshot() {
         double[][] curves = new double[Band.values().length][];
+        long[][] ctxAccepted = new long[Band.values().length][];
+        long[][] ctxTotal = new long[Band.values().length][];
         for (Band b : Band.values()) {
             curves[b.ordinal()] = curve(b);
+            ctxAccepted[b.ordinal()] = contextAccepted[b.ordinal()].clone();
+            ctxTotal[b.ordinal()] = contextTotal[b.ordinal()].clone();
         }
-        return (r, depth, params) -> interpolate(curves[Band.of(params).ordinal()], r);
+        return new AcceptanceEstimator() {
+            @Override
+            public double acceptance(double r, int depth, SamplingParams params) {
+                return interpolate(curves[Band.of(params).ordinal()], r);
+            }
+
+            @Override
+            public double contextAcceptance(ContextEvidence evidence, SamplingParams params) {
+                int band = Band.of(params).ordinal();
+                return contextEstimate(ctxAccepted[band], ctxTotal[band], evidence);
+            }
+        };
+    }
+
+    static int contextCell(ContextEvidence evidence) {
+        int match = Math.min(MAX_MATCH, evidence.matchLength()) - 1;
+        int share = Math.min(SHARE_BUCKETS - 1, (int) (evidence.share() * SHARE_BUCKETS));
+        return match * SHARE_BUCKETS + share;
+    }
+
+    private static double contextEstimate(long[] acc, long[] tot, ContextEvidence evidence) {
+        int cell = contextCell(evidence);
+        return clamp((acc[cell] + CONTEXT_PRIOR_STRENGTH * evidence.share()) / (tot[cell] + CONTEXT_PRIOR_STRENGTH));
+    }
+
+    /**
+     * What was learned of context proposals in a band, by match length (1 … {@link #MAX_MATCH}, the last
+     * counting longer ones too), over all shares: {accepted, total} per length.
+     */
+    public synchronized long[][] contextCounts(Band band) {
+        long[][] out = new long[MAX_MATCH][2];
+        for (int cell = 0; cell < CONTEXT_CELLS; cell++) {
+            out[cell / SHARE_BUCKETS][0] += contextAccepted[band.ordinal()][cell];
+            out[cell / SHARE_BUCKETS][1] += contextTotal[band.ordinal()][cell];
+        }
+        return out;
     }
 
     private static double interpolate(double[] curve, double r) {
@@ -184,6 +251,11 @@ public final class AcceptanceModel implements AcceptanceEstimator, AcceptanceObs
                     .append(" accepted ").append(join(accepted[band.ordinal()]))
                     .append(" total ").append(join(total[band.ordinal()])).append('\n');
         }
+        for (Band band : Band.values()) {
+            b.append("context ").append(band.name().toLowerCase(Locale.ROOT))
+                    .append(" accepted ").append(join(contextAccepted[band.ordinal()]))
+                    .append(" total ").append(join(contextTotal[band.ordinal()])).append('\n');
+        }
         return b.toString();
     }
 
@@ -198,19 +270,23 @@ public final class AcceptanceModel implements AcceptanceEstimator, AcceptanceObs
             AcceptanceModel m = new AcceptanceModel(gamma, strength);
             for (String line : lines.subList(3, lines.size())) {
                 String[] parts = line.split(" ");
-                if (parts.length != 6 || !parts[0].equals("band") || !parts[2].equals("accepted") || !parts[4].equals("total")) {
+                boolean context = parts[0].equals("context"); // models written before context proposals have none
+                if (parts.length != 6 || !(context || parts[0].equals("band")) || !parts[2].equals("accepted")
+                        || !parts[4].equals("total")) {
                     throw new IllegalArgumentException("bad line '" + line + "'");
                 }
                 int band = Band.valueOf(parts[1].toUpperCase(Locale.ROOT)).ordinal();
-                long[] acc = split(parts[3]);
-                long[] tot = split(parts[5]);
-                for (int b = 0; b < BINS; b++) {
+                int cells = context ? CONTEXT_CELLS : BINS;
+                long[] acc = split(parts[3], cells);
+                long[] tot = split(parts[5], cells);
+                for (int b = 0; b < cells; b++) {
                     if (acc[b] < 0 || acc[b] > tot[b]) {
-                        throw new IllegalArgumentException("bin " + b + " of band " + parts[1] + " has accepted > total");
+                        throw new IllegalArgumentException("cell " + b + " of " + parts[0] + " " + parts[1]
+                                + " has accepted > total");
                     }
                 }
-                m.accepted[band] = acc;
-                m.total[band] = tot;
+                (context ? m.contextAccepted : m.accepted)[band] = acc;
+                (context ? m.contextTotal : m.total)[band] = tot;
             }
             return m;
         } catch (RuntimeException e) {
@@ -225,10 +301,10 @@ public final class AcceptanceModel implements AcceptanceEstimator, AcceptanceObs
         return line.substring(name.length() + 1).trim();
     }
 
-    private static long[] split(String csv) {
+    private static long[] split(String csv, int cells) {
         long[] v = Arrays.stream(csv.split(",")).mapToLong(Long::parseLong).toArray();
-        if (v.length != BINS) {
-            throw new IllegalArgumentException("expected " + BINS + " bins, got " + v.length);
+        if (v.length != cells) {
+            throw new IllegalArgumentException("expected " + cells + " cells, got " + v.length);
         }
         return v;
     }

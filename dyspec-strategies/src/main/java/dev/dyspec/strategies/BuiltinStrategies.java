@@ -25,7 +25,8 @@ public final class BuiltinStrategies {
                 new DySpecThresholdStrategy(),
                 new DySpecStrategy(DySpecStrategy.CALIBRATED_NAME, acceptance, cost),
                 new DySpecThresholdStrategy(DySpecThresholdStrategy.CALIBRATED_NAME, acceptance),
-                new NgramTreeStrategy());
+                new NgramTreeStrategy(),
+                new DySpecStrategy(DySpecStrategy.NGRAM_NAME, acceptance, cost));
     }
 
     /** The built-in strategy of that name, or an exception listing the valid names. */

@@ -4,17 +4,24 @@ import dev.dyspec.api.TreeCost;
 
 /**
  * The hardware-aware stopping rule: with S the sum of node values so far (the expected accepted
- * length) and C = cost(N), a step emits 1 + S tokens in time C; one more node of value v pays off when
- * (1 + S + v) / C(N+1) > (1 + S) / C(N), i.e. v > (1 + S) · ΔC / C.
+ * length) and C = cost(N, F) for N nodes and F draft forwards, a step emits 1 + S tokens in time C; one
+ * more node of value v pays off when (1 + S + v) / C' > (1 + S) / C, i.e. v > (1 + S) · (C' − C) / C,
+ * where C' counts the node and, if it needs one, another draft forward.
  */
 public final class SizeRule {
 
     private SizeRule() {
     }
 
+    /** One draft forward per node. */
     public static boolean worthAdding(double value, double valueSum, int nodes, TreeCost cost) {
-        double c = cost.cost(nodes);
-        double delta = cost.cost(nodes + 1) - c;
+        return worthAdding(value, valueSum, nodes, nodes, true, cost);
+    }
+
+    public static boolean worthAdding(double value, double valueSum, int nodes, int draftForwards,
+                                      boolean needsForward, TreeCost cost) {
+        double c = cost.cost(nodes, draftForwards);
+        double delta = cost.cost(nodes + 1, draftForwards + (needsForward ? 1 : 0)) - c;
         return value > (1 + valueSum) * delta / c;
     }
 }

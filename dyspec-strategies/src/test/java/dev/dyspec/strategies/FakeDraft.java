@@ -12,7 +12,7 @@ import java.util.Set;
  * A draft whose next-token distribution is a fixed pseudo-random function of the path to the node.
  * Records every forward, so tests can check the expansion contract.
  */
-final class FakeDraft implements DraftHandle {
+class FakeDraft implements DraftHandle {
 
     private final int vocab;
     private final double sharpness;

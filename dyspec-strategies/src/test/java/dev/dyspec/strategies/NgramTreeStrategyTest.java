@@ -69,7 +69,7 @@ class NgramTreeStrategyTest {
     }
 
     @Test
-    void theTreeHoldsTheMostFrequentBranchesFirstAsChosenPointMasses() {
+    void theTreeHoldsTheMostFrequentBranchesFirstAsContextPointMasses() {
         // after "1 2", the context continued with 3 4 twice and with 5 once
         ContextNgrams c = context(1, 2, 3, 4, 9, 1, 2, 5, 8, 1, 2, 3, 4, 7, 1, 2);
         DraftHandle handle = new DraftHandle() {
@@ -95,7 +95,11 @@ class NgramTreeStrategyTest {
         int three = small.child(0, 0);
         assertEquals(3, small.token(three));
         assertEquals(4, small.token(small.child(three, 0)), "the frequent branch grows deeper before a rare one starts");
-        assertEquals(dev.dyspec.api.DrawMode.CHOSEN, small.drawMode(0));
+        assertTrue(small.isPointMass(three), "proposals are point masses for the verifier");
+        assertEquals(2.0 / 3, small.evidence(three).share(), 1e-9, "two of the three occurrences continue with 3");
+        assertEquals(1.0, small.evidence(small.child(three, 0)).share(), 1e-9, "both occurrences of 3 continue with 4");
+        assertEquals(small.evidence(three).matchLength() + 1, small.evidence(small.child(three, 0)).matchLength(),
+                "one token deeper, one more token of the suffix matched");
 
         TokenTree wide = strategy.grow(handle, 2, StrategyOptions.defaults().withBudget(6), SamplingParams.greedy(),
                 new SplittableRandom(1));

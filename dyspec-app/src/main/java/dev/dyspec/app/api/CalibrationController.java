@@ -12,7 +12,10 @@ import java.util.Map;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.RestController;
 
-/** The learned acceptance curve next to the paper's identity, the cost model and the chosen tree sizes. */
+/**
+ * The learned acceptance curve next to the paper's identity (and what context proposals earned), the cost
+ * model and the chosen tree sizes.
+ */
 @RestController
 public class CalibrationController {
 
@@ -24,6 +27,21 @@ public class CalibrationController {
         this.acceptance = acceptance;
         this.cost = cost;
         this.treeSizes = treeSizes;
+    }
+
+    /** What n-gram proposals from the context earned, by the length of the suffix they matched. */
+    private List<Map<String, Object>> contextByMatchLength(AcceptanceModel.Band band) {
+        long[][] counts = acceptance.contextCounts(band);
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (int i = 0; i < counts.length; i++) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("matchLength", i + 1 == AcceptanceModel.MAX_MATCH ? (i + 1) + "+" : String.valueOf(i + 1));
+            row.put("accepted", counts[i][0]);
+            row.put("verified", counts[i][1]);
+            row.put("acceptance", counts[i][1] == 0 ? null : (double) counts[i][0] / counts[i][1]);
+            rows.add(row);
+        }
+        return rows;
     }
 
     @GetMapping("/v1/calibration")
@@ -44,6 +62,7 @@ public class CalibrationController {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("observations", acceptance.observations(band));
             m.put("curve", points);
+            m.put("contextProposals", contextByMatchLength(band));
             bands.put(band.name().toLowerCase(Locale.ROOT), m);
         }
         out.put("acceptance", bands);

@@ -120,6 +120,13 @@ public class RequestPlanner {
             if (ext.expansionsPerForward() != null) {
                 options = options.withExpansionsPerForward(ext.expansionsPerForward());
             }
+            if (ext.draftTemperature() != null) {
+                try {
+                    options = options.withDraftTemperature(ext.draftTemperature());
+                } catch (IllegalArgumentException e) {
+                    throw ApiException.invalid("dyspec.draftTemperature", e.getMessage());
+                }
+            }
         }
         if (strategy.usesDraft() && decoder.draft().isEmpty()) {
             throw ApiException.invalid("dyspec.strategy", "strategy '" + strategy.name()

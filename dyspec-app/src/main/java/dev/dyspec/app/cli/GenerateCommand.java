@@ -32,7 +32,7 @@ public final class GenerateCommand {
 
     static final Set<String> VALUED = Set.of("target", "draft", "strategy", "budget", "threshold", "tree-shape",
             "prompt", "max-tokens", "temperature", "top-p", "seed", "samples", "device", "max-budget", "stop",
-            "expansions-per-forward");
+            "expansions-per-forward", "draft-temperature");
     static final Set<String> FLAGS = Set.of("json", "adaptive-size");
 
     private final PrintStream out;
@@ -61,6 +61,13 @@ public final class GenerateCommand {
                 .withExpansionsPerForward(a.getInt("expansions-per-forward", 1));
         if (a.has("tree-shape")) {
             options = options.withTreeShape(StrategyOptions.parseTreeShape(a.get("tree-shape", null)));
+        }
+        if (a.has("draft-temperature")) {
+            try {
+                options = options.withDraftTemperature(a.getDouble("draft-temperature", Double.NaN));
+            } catch (IllegalArgumentException e) {
+                throw new CliException("--draft-temperature: " + e.getMessage());
+            }
         }
         boolean adaptive = a.has("adaptive-size");
         options = options.withAdaptiveSize(adaptive);

@@ -55,4 +55,9 @@ public class StrategyConfiguration {
     TreeStrategy ngramTreeStrategy() {
         return new NgramTreeStrategy();
     }
+
+    @Bean
+    TreeStrategy dyspecNgramStrategy(AcceptanceModel acceptance, SwappableTreeCost cost) {
+        return new DySpecStrategy(DySpecStrategy.NGRAM_NAME, acceptance, cost);
+    }
 }

@@ -28,4 +28,9 @@ public final class SwappableTreeCost implements TreeCost {
     public double cost(int nodes) {
         return delegate.cost(nodes);
     }
+
+    @Override
+    public double cost(int nodes, int draftForwards) {
+        return delegate.cost(nodes, draftForwards);
+    }
 }

@@ -66,6 +66,10 @@ final class DraftModelHandle implements DraftHandle, AutoCloseable {
         int[] positions = new int[n];
         boolean[][] attend = new boolean[n][scratch + n];
         int rootPosition = cache.committed() + pending.length;
+        Map<Integer, Integer> rowOfNode = new HashMap<>(); // nodes of this call: an ancestor may come earlier in it
+        for (int i = 0; i < nodes.length; i++) {
+            rowOfNode.put(nodes[i], lead + i);
+        }
         for (int i = 0; i < lead; i++) {
             tokens[i] = pending[i];
             positions[i] = cache.committed() + i;
@@ -87,10 +91,14 @@ final class DraftModelHandle implements DraftHandle, AutoCloseable {
             attend[row][scratch + row] = true;
             for (int a = tree.parent(node); a >= 0; a = tree.parent(a)) {
                 Integer slot = slotOfNode.get(a);
-                if (slot == null) {
+                Integer sameCall = rowOfNode.get(a);
+                if (slot != null) {
+                    attend[row][slot] = true;
+                } else if (sameCall != null && sameCall < row) {
+                    attend[row][scratch + sameCall] = true;
+                } else {
                     throw new IllegalStateException("node " + node + " expanded before its ancestor " + a);
                 }
-                attend[row][slot] = true;
             }
         }
         float[][] logits = forwarder.forward(new CausalLm.Rows(cache, tokens, positions, attend));

@@ -4,6 +4,7 @@ import dev.dyspec.api.AcceptanceObserver;
 import dev.dyspec.api.ContextNgrams;
 import dev.dyspec.api.DraftHandle;
 import dev.dyspec.api.GenerationStats;
+import dev.dyspec.api.SamplingParams;
 import dev.dyspec.api.TokenTree;
 import dev.dyspec.api.StrategyOptions;
 import dev.dyspec.api.TreeBuilder;
@@ -84,7 +85,8 @@ public final class GenerationSession implements AutoCloseable {
         this.targetCache = caches.target();
         DraftModelHandle draftHandle = null;
         try {
-            draftHandle = useDraft ? new DraftModelHandle(draftModel.lm(), caches.draft(), request.params(),
+            draftHandle = useDraft ? new DraftModelHandle(draftModel.lm(), caches.draft(),
+                    draftShape(request.params(), request.strategy().draftTemperature(request.options())),
                     chunkedPrefill ? new int[0] : prefix, this::context, adjuster) : null;
             this.draft = draftHandle;
             this.unprefilled = chunkedPrefill ? prefix : new int[0];
@@ -102,6 +104,18 @@ public final class GenerationSession implements AutoCloseable {
             }
             throw e;
         }
+    }
+
+    /**
+     * The parameters the draft's distributions are shaped with: the request's, or the strategy's draft
+     * temperature (with the request's top-p when it samples). How children are drawn, chosen or sampled,
+     * still follows the request.
+     */
+    static SamplingParams draftShape(SamplingParams request, double draftTemperature) {
+        if (Double.isNaN(draftTemperature)) {
+            return request;
+        }
+        return new SamplingParams(draftTemperature, request.isGreedy() ? 1.0 : request.topP(), request.seed());
     }
 
     /** Whether prompt tokens still wait for {@link #prefillChunk}; no step runs before they are in. */
@@ -223,7 +237,11 @@ public final class GenerationSession implements AutoCloseable {
         Verification v = verifier.verify(tree, logits, request.params(), random);
         for (AcceptanceObserver o : observers) {
             for (Verification.ChildOutcome c : v.examined()) {
-                o.observe(c.draftProbability(), c.depth(), c.accepted(), request.params());
+                if (c.evidence() != null) {
+                    o.observeContext(c.evidence(), c.accepted(), request.params());
+                } else {
+                    o.observe(c.draftProbability(), c.depth(), c.accepted(), request.params());
+                }
             }
         }
         int[] path = v.acceptedPath();

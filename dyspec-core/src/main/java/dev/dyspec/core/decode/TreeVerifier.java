@@ -1,5 +1,6 @@
 package dev.dyspec.core.decode;
 
+import dev.dyspec.api.ContextEvidence;
 import dev.dyspec.api.DrawMode;
 import dev.dyspec.api.SamplingParams;
 import dev.dyspec.api.TokenTree;
@@ -14,8 +15,9 @@ import java.util.random.RandomGenerator;
  * <p>Greedy: follow the child equal to the target's argmax. Sampling: recursive rejection sampling over
  * a node's children in draw order (SpecInfer): accept child y with probability min(1, p(y)/q(y));
  * otherwise p ← norm(max(p − q, 0)) and, for children sampled without replacement, q[y] ← 0 and q is
- * renormalised; a chosen child counts as a point mass. If no child is accepted the bonus token is
- * drawn from the residual p.
+ * renormalised; a chosen child, or one proposed from the context, counts as a point mass (and
+ * leaves q too: later siblings were drawn without it). Children of both kinds may share a node. If no
+ * child is accepted the bonus token is drawn from the residual p.
  */
 public final class TreeVerifier {
 
@@ -33,14 +35,19 @@ public final class TreeVerifier {
         while (true) {
             int want = Distributions.argmax(targetLogits[node]);
             int next = -1;
-            float[] q = tree.distribution(node);
+            float[] q = tree.distribution(node); // null where every child came from the context
             double remaining = 1.0;
             for (int i = 0; i < tree.childCount(node) && next < 0; i++) {
                 int child = tree.child(node, i);
                 boolean accepted = tree.token(child) == want;
-                double qy = q[tree.token(child)];
-                examined.add(new Verification.ChildOutcome(tree.depth(child), qy / Math.max(remaining, 1e-12), accepted));
-                remaining -= qy;
+                ContextEvidence why = tree.evidence(child);
+                if (why != null) {
+                    examined.add(new Verification.ChildOutcome(tree.depth(child), Double.NaN, accepted, why));
+                } else {
+                    examined.add(new Verification.ChildOutcome(tree.depth(child),
+                            q[tree.token(child)] / Math.max(remaining, 1e-12), accepted));
+                }
+                remaining -= q == null ? 0 : q[tree.token(child)]; // later draws leave out every earlier sibling
                 if (accepted) {
                     next = child;
                 }
@@ -62,14 +69,19 @@ public final class TreeVerifier {
             double[] p = toDouble(Distributions.of(targetLogits[node], params));
             int accepted = -1;
             if (tree.childCount(node) > 0) {
-                boolean sampled = tree.drawMode(node) == DrawMode.SAMPLED_WITHOUT_REPLACEMENT;
-                double[] q = toDouble(tree.distribution(node));
-                normalise(q);
+                float[] recorded = tree.distribution(node); // null where every child came from the context
+                boolean sampledNode = tree.drawMode(node) == DrawMode.SAMPLED_WITHOUT_REPLACEMENT;
+                double[] q = sampledNode ? toDouble(recorded) : null;
+                if (q != null) {
+                    normalise(q);
+                }
                 double chosenRemaining = 1.0; // draft mass not yet taken by earlier chosen siblings
                 for (int i = 0; i < tree.childCount(node) && accepted < 0; i++) {
                     int child = tree.child(node, i);
                     int y = tree.token(child);
-                    double qy = sampled ? q[y] : 1.0;
+                    ContextEvidence why = tree.evidence(child);
+                    boolean pointMass = tree.isPointMass(child);
+                    double qy = pointMass ? 1.0 : q == null ? 0 : q[y];
                     if (!(qy > 0)) {
                         // accepting it would bias the output; rejecting it would too: the records are wrong
                         throw new IllegalStateException("tree node " + child + " (token " + y + ") is recorded as drawn"
@@ -77,22 +89,29 @@ public final class TreeVerifier {
                                 + "; a TreeStrategy must draw sampled children from the distribution it records");
                     }
                     boolean ok = random.nextDouble() * qy < p[y];
-                    // the residual draft probability at draw time, as the strategy saw it
-                    double drawnWith = sampled ? q[y] : tree.distribution(node)[y] / Math.max(chosenRemaining, 1e-12);
-                    chosenRemaining -= tree.distribution(node)[y];
-                    examined.add(new Verification.ChildOutcome(tree.depth(child), drawnWith, ok));
+                    if (why != null) {
+                        examined.add(new Verification.ChildOutcome(tree.depth(child), Double.NaN, ok, why));
+                    } else {
+                        // the residual draft probability at draw time, as the strategy saw it
+                        double drawnWith = sampledNode ? q[y] : recorded[y] / Math.max(chosenRemaining, 1e-12);
+                        examined.add(new Verification.ChildOutcome(tree.depth(child), drawnWith, ok));
+                    }
+                    chosenRemaining -= recorded == null ? 0 : recorded[y];
                     if (ok) {
                         accepted = child;
                         break;
                     }
-                    if (sampled) {
+                    if (pointMass) {
+                        p[y] = 0; // p − δ_y, clipped at zero
+                    } else {
                         for (int t = 0; t < p.length; t++) {
                             p[t] = Math.max(p[t] - q[t], 0);
                         }
+                    }
+                    if (q != null) {
+                        // later children were drawn with every earlier sibling left out, context proposals too
                         q[y] = 0;
                         normalise(q);
-                    } else {
-                        p[y] = 0; // p − δ_y, clipped at zero
                     }
                     normalise(p);
                 }

@@ -1,5 +1,6 @@
 package dev.dyspec.core.decode;
 
+import dev.dyspec.api.ContextEvidence;
 import java.util.List;
 
 /**
@@ -11,8 +12,17 @@ import java.util.List;
  */
 public record Verification(int[] acceptedPath, int bonusToken, List<ChildOutcome> examined) {
 
-    /** One drafted child tested against the target: one observation of acceptance. */
-    public record ChildOutcome(int depth, double draftProbability, boolean accepted) {
+    /**
+     * One drafted child tested against the target: one observation of acceptance.
+     *
+     * @param draftProbability the residual draft probability it was drawn with; NaN for a context proposal
+     * @param evidence why it was proposed from the context; null where it was drawn from the draft
+     */
+    public record ChildOutcome(int depth, double draftProbability, boolean accepted, ContextEvidence evidence) {
+
+        public ChildOutcome(int depth, double draftProbability, boolean accepted) {
+            this(depth, draftProbability, accepted, null);
+        }
     }
 
     /** Drafted tokens accepted. */

@@ -4,8 +4,8 @@ import dev.dyspec.api.TreeCost;
 
 /**
  * A step's cost by tree size, from measured forward costs: the target scores N + 1 tokens (root and
- * N nodes) in one forward; the draft runs about one forward per node (DySpec with one expansion per
- * forward). Target costs between measured sizes are interpolated linearly.
+ * N nodes) in one forward; the draft runs one forward per node (DySpec with one expansion per
+ * forward) or fewer, when a strategy expands several nodes per forward. Target costs between measured sizes are interpolated linearly.
  */
 public final class MeasuredTreeCost implements TreeCost {
 
@@ -44,7 +44,13 @@ public final class MeasuredTreeCost implements TreeCost {
 
     @Override
     public double cost(int nodes) {
-        return targetCost(nodes + 1) + draftMsPerNode * nodes;
+        return cost(nodes, nodes);
+    }
+
+    /** A draft forward over a few rows costs about what one over a single row does: its operations' overhead. */
+    @Override
+    public double cost(int nodes, int draftForwards) {
+        return targetCost(nodes + 1) + draftMsPerNode * draftForwards;
     }
 
     double targetCost(int tokens) {

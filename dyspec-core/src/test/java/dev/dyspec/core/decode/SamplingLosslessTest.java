@@ -65,6 +65,45 @@ class SamplingLosslessTest {
     }
 
     /**
+     * Proposals from the context are point masses beside the draft's draws: after a prompt that repeats
+     * itself (so the current suffix always has continuations), the first tokens of the n-gram strategies
+     * still follow the target, while the hybrid learns and uses its context acceptance online.
+     */
+    @ParameterizedTest(name = "T={0} top_p={1}")
+    @CsvSource({"1.0, 1.0", "0.7, 0.9"})
+    void withContextProposalsTheFirstTokensFollowTheTargetDistribution(double temperature, double topP) {
+        ModelConfig config = RandomModels.config(16, 32, 1, 2, 1, 6, 32, false);
+        LanguageModel target = TestModels.random(config, 21, 66);
+        LanguageModel draft = TestModels.perturbed(config, 21, 1.0, 66);
+        int[] prompt = {config.bosTokenId(), 3, 4, 3, 4, 3};
+        try (SpeculativeDecoder decoder = new SpeculativeDecoder(target, draft, 64)) {
+            AcceptanceModel model = new AcceptanceModel();
+            decoder.addObserver(model);
+            TreeCost cost = n -> 1.0 + 0.1 * n;
+            Map<String, Double> exact = new HashMap<>();
+            enumerate(target, new SamplingParams(temperature, topP, 0), LogitAdjustment.NONE, prompt, prompt.length, 1.0,
+                    exact);
+            List<TreeStrategy> all = BuiltinStrategies.all(model, cost);
+            for (String name : List.of("dyspec-ngram", "ngram-tree")) {
+                Map<String, Integer> observed = new HashMap<>();
+                for (int seed = 0; seed < SAMPLES; seed++) {
+                    SamplingParams params = new SamplingParams(temperature, topP, 1000L * seed + 41);
+                    StrategyOptions options = StrategyOptions.defaults().withBudget(8).withAdaptiveSize(seed % 2 == 0);
+                    GenerationResult r = decoder.generate(new GenerationRequest(prompt, LENGTH, params,
+                            BuiltinStrategies.byName(all, name), options, List.of()));
+                    observed.merge(key(r.tokens(), r.finishReason()), 1, Integer::sum);
+                }
+                double[] test = chiSquare(exact, observed);
+                assertTrue(test[0] <= test[1], name + " with context proposals: chi-square " + test[0]
+                        + " above critical " + test[1] + " (df " + (int) test[2] + ")");
+            }
+            long examined = java.util.Arrays.stream(model.contextCounts(AcceptanceModel.Band.of(
+                    new SamplingParams(temperature, topP, 0)))).mapToLong(c -> c[1]).sum();
+            assertTrue(examined > SAMPLES, "context proposals were verified " + examined + " times");
+        }
+    }
+
+    /**
      * The same check for generations that share every target forward with others: requests of two
      * strategies (one with a draft, one without) interleaved in one engine, eight at a time.
      */
@@ -148,7 +187,12 @@ class SamplingLosslessTest {
 
     private static void enumerate(LanguageModel target, SamplingParams params, int[] sequence, double prob,
                                   Map<String, Double> out) {
-        enumerate(target, params, LogitAdjustment.NONE, sequence, prob, out);
+        enumerate(target, params, LogitAdjustment.NONE, sequence, 1, prob, out);
+    }
+
+    private static void enumerate(LanguageModel target, SamplingParams params, LogitAdjustment adjustment,
+                                  int[] sequence, double prob, Map<String, Double> out) {
+        enumerate(target, params, adjustment, sequence, 1, prob, out);
     }
 
     /**
@@ -156,16 +200,16 @@ class SamplingLosslessTest {
      * The adjustment is applied naively: bias, then penalties from the tokens after the start token.
      */
     private static void enumerate(LanguageModel target, SamplingParams params, LogitAdjustment adjustment,
-                                  int[] sequence, double prob, Map<String, Double> out) {
-        float[] logits = AdjustedLogitsTest.adjustedLogits(target, sequence, 1, adjustment);
+                                  int[] sequence, int promptLength, double prob, Map<String, Double> out) {
+        float[] logits = AdjustedLogitsTest.adjustedLogits(target, sequence, promptLength, adjustment);
         float[] p = Distributions.of(logits, params);
-        int generated = sequence.length - 1;
+        int generated = sequence.length - promptLength;
         for (int t = 0; t < p.length; t++) {
             if (p[t] == 0) {
                 continue;
             }
             double q = prob * p[t];
-            int[] body = Arrays.copyOfRange(sequence, 1, sequence.length);
+            int[] body = Arrays.copyOfRange(sequence, promptLength, sequence.length);
             if (t == target.eosId() || t == target.bosId()) {
                 out.merge(key(body, "stop"), q, Double::sum);
             } else if (generated + 1 == LENGTH) {
@@ -175,7 +219,7 @@ class SamplingLosslessTest {
             } else {
                 int[] next = Arrays.copyOf(sequence, sequence.length + 1);
                 next[sequence.length] = t;
-                enumerate(target, params, adjustment, next, q, out);
+                enumerate(target, params, adjustment, next, promptLength, q, out);
             }
         }
     }

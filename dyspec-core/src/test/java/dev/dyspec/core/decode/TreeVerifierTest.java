@@ -56,21 +56,39 @@ class TreeVerifierTest {
         "SAMPLED_WITHOUT_REPLACEMENT, 1, 1", "SAMPLED_WITHOUT_REPLACEMENT, 2, 2", "SAMPLED_WITHOUT_REPLACEMENT, 4, 3",
         "CHOSEN, 1, 4", "CHOSEN, 3, 5"})
     void emittedTokenIsDistributedAsTheTarget(DrawMode mode, int children, long seed) {
+        assertFirstEmittedTokenFollowsTheTarget(mode + " x" + children, seed,
+                (q, random) -> drawTree(q, mode, children, random));
+    }
+
+    /**
+     * Children proposed from the context (point masses, C) mixed with children sampled from the draft
+     * (S, each drawn with every earlier sibling left out) at one node, in any order — context proposals
+     * before the draft distribution is even recorded too: the emitted token is still distributed as p.
+     */
+    @ParameterizedTest(name = "children={0} seed={1}")
+    @CsvSource({"CS, 11", "CCS, 12", "SC, 13", "SCS, 14", "CSCS, 15", "C, 16"})
+    void contextProposalsMixedWithSampledChildrenLeaveTheEmittedTokenTheTargets(String pattern, long seed) {
+        assertFirstEmittedTokenFollowsTheTarget(pattern, seed, (q, random) -> mixedTree(q, pattern, random));
+    }
+
+    /**
+     * Random p and q over 6 tokens; 10^6 trees grown from q, each verified against p: the first emitted
+     * token's frequencies must lie within 5 standard errors (+1e-4) of p.
+     */
+    private void assertFirstEmittedTokenFollowsTheTarget(String label, long seed,
+                                                         java.util.function.BiFunction<float[], SplittableRandom, TokenTree> grow) {
         int vocab = 6;
         SplittableRandom random = new SplittableRandom(seed);
         float[] p = randomDistribution(random, vocab, 1.5);
         float[] q = randomDistribution(random, vocab, 1.5);
-        float[][] logits = {logOf(p)};
+        float[] logits = logOf(p);
         SamplingParams params = new SamplingParams(1.0, 1.0, seed);
         int draws = 1_000_000;
         long[] counts = new long[vocab];
         for (int i = 0; i < draws; i++) {
-            TokenTree tree = drawTree(q, mode, children, random);
+            TokenTree tree = grow.apply(q, random);
             float[][] perNode = new float[tree.size()][];
-            perNode[0] = logits[0];
-            for (int n = 1; n < tree.size(); n++) {
-                perNode[n] = logits[0]; // deeper acceptance is not examined here: only the first emitted token
-            }
+            java.util.Arrays.fill(perNode, logits); // deeper acceptance is not examined: only the first emitted token
             Verification v = verifier.verify(tree, perNode, params, random);
             int first = v.acceptedPath().length > 1 ? tree.token(v.acceptedPath()[1]) : v.bonusToken();
             counts[first]++;
@@ -79,8 +97,51 @@ class TreeVerifierTest {
             double freq = (double) counts[t] / draws;
             double se = Math.sqrt(p[t] * (1 - p[t]) / draws);
             assertTrue(Math.abs(freq - p[t]) <= 5 * se + 1e-4,
-                    "token " + t + ": frequency " + freq + " vs target " + p[t]);
+                    label + " token " + t + ": frequency " + freq + " vs target " + p[t]);
         }
+    }
+
+    @Test
+    void contextProposalsAreReportedWithTheirEvidenceNotAsDraftDraws() {
+        TreeBuilder b = TreeBuilder.rooted(0);
+        dev.dyspec.api.ContextEvidence why = new dev.dyspec.api.ContextEvidence(3, 0.5);
+        b.addContextChild(0, 2, 0.5, why);
+        b.recordDraw(0, new float[] {0.1f, 0.2f, 0.3f, 0.4f}, DrawMode.CHOSEN);
+        b.addChild(0, 3, 0.2);
+        float[] wantsThree = {0, 0, 0, 5};
+        Verification v = verifier.verify(b.build(), new float[][] {wantsThree, wantsThree, wantsThree},
+                SamplingParams.greedy(), new SplittableRandom(1));
+        assertEquals(2, v.examined().size());
+        assertEquals(why, v.examined().get(0).evidence());
+        assertTrue(Double.isNaN(v.examined().get(0).draftProbability()));
+        assertEquals(null, v.examined().get(1).evidence());
+        assertEquals(0.4 / 0.7, v.examined().get(1).draftProbability(), 1e-6, "the draft draw's residual leaves the proposal out");
+    }
+
+    /** C: a token not yet a child, picked at random (a point mass given the history); S: a draw from q without the earlier children. */
+    private static TokenTree mixedTree(float[] q, String pattern, SplittableRandom random) {
+        TreeBuilder b = TreeBuilder.rooted(0);
+        boolean[] used = new boolean[q.length];
+        boolean recorded = false;
+        for (char kind : pattern.toCharArray()) {
+            if (kind == 'C') {
+                int token;
+                do {
+                    token = random.nextInt(q.length);
+                } while (used[token]);
+                used[token] = true;
+                b.addContextChild(0, token, 0, new dev.dyspec.api.ContextEvidence(1, 1.0));
+                continue;
+            }
+            if (!recorded) {
+                b.recordDraw(0, q, DrawMode.SAMPLED_WITHOUT_REPLACEMENT);
+                recorded = true;
+            }
+            int token = sampleUnused(q, used, random);
+            used[token] = true;
+            b.addChild(0, token, 0);
+        }
+        return b.build();
     }
 
     private static TokenTree drawTree(float[] q, DrawMode mode, int children, SplittableRandom random) {
@@ -97,27 +158,33 @@ class TreeVerifierTest {
                     }
                 }
             } else {
-                double rem = 0;
-                for (int t = 0; t < q.length; t++) {
-                    rem += used[t] ? 0 : q[t];
-                }
-                double u = random.nextDouble() * rem;
-                token = -1;
-                for (int t = 0; t < q.length; t++) {
-                    if (used[t]) {
-                        continue;
-                    }
-                    token = t;
-                    u -= q[t];
-                    if (u < 0) {
-                        break;
-                    }
-                }
+                token = sampleUnused(q, used, random);
             }
             used[token] = true;
             b.addChild(0, token, 0);
         }
         return b.build();
+    }
+
+    /** A draw from q with the used tokens left out. */
+    private static int sampleUnused(float[] q, boolean[] used, SplittableRandom random) {
+        double rem = 0;
+        for (int t = 0; t < q.length; t++) {
+            rem += used[t] ? 0 : q[t];
+        }
+        double u = random.nextDouble() * rem;
+        int token = -1;
+        for (int t = 0; t < q.length; t++) {
+            if (used[t]) {
+                continue;
+            }
+            token = t;
+            u -= q[t];
+            if (u < 0) {
+                break;
+            }
+        }
+        return token;
     }
 
     static float[] randomDistribution(SplittableRandom r, int n, double sharpness) {
