@@ -13,6 +13,10 @@ final class Residual {
     private final float[] distribution;
     private int[] drawn = new int[0];
     private double remaining = 1.0;
+    private double expected;
+    private int expectedFor = -1; // drawn tokens when {@code expected} was computed
+    private int expectedDepth;
+    private dev.dyspec.api.AcceptanceEstimator expectedEstimator;
 
     Residual(float[] distribution) {
         this.distribution = distribution;
@@ -72,6 +76,19 @@ final class Residual {
      */
     double expectedAcceptance(dev.dyspec.api.AcceptanceEstimator estimator, int depth,
                               dev.dyspec.api.SamplingParams params) {
+        // asked again for an unchanged residual (to order the heap, then for the size rule): a vocabulary pass saved
+        if (expectedFor == drawn.length && expectedDepth == depth && expectedEstimator == estimator) {
+            return expected;
+        }
+        expected = computeExpectedAcceptance(estimator, depth, params);
+        expectedFor = drawn.length;
+        expectedDepth = depth;
+        expectedEstimator = estimator;
+        return expected;
+    }
+
+    private double computeExpectedAcceptance(dev.dyspec.api.AcceptanceEstimator estimator, int depth,
+                                             dev.dyspec.api.SamplingParams params) {
         if (params.isGreedy()) {
             int best = best();
             return best < 0 ? 0 : estimator.acceptance(distribution[best] / remaining, depth, params);

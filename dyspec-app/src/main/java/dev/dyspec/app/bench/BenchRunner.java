@@ -23,8 +23,17 @@ import java.util.function.IntConsumer;
  */
 public final class BenchRunner {
 
-    /** One strategy as the bench runs it; {@code label} names it in reports (e.g. "dyspec+adaptive"). */
-    public record Arm(String label, TreeStrategy strategy, boolean adaptiveSize) {
+    /**
+     * One strategy as the bench runs it; {@code label} names it in reports (e.g. "dyspec+adaptive",
+     * "dyspec@1.0" for a draft temperature of 1.0).
+     *
+     * @param draftTemperature NaN: the strategy's default
+     */
+    public record Arm(String label, TreeStrategy strategy, boolean adaptiveSize, double draftTemperature) {
+
+        public Arm(String label, TreeStrategy strategy, boolean adaptiveSize) {
+            this(label, strategy, adaptiveSize, Double.NaN);
+        }
 
         public static Arm of(TreeStrategy strategy) {
             return new Arm(strategy.name(), strategy, false);
@@ -106,7 +115,7 @@ public final class BenchRunner {
                                           Plan plan, long seed) {
         TreeStrategy strategy = arm.strategy();
         StrategyOptions options = StrategyOptions.defaults().withBudget(Math.max(1, cell.budget))
-                .withAdaptiveSize(arm.adaptiveSize());
+                .withAdaptiveSize(arm.adaptiveSize()).withDraftTemperature(arm.draftTemperature());
         GenerationRequest request = new GenerationRequest(prompt, plan.maxTokens(),
                 new SamplingParams(cell.temperature, 1.0, seed), strategy, options, List.of());
         try (GenerationSession session = decoder.start(request)) {

@@ -31,7 +31,7 @@ public final class BenchCommand {
 
     static final Set<String> VALUED = Set.of("target", "draft", "strategies", "budgets", "temperatures", "prompts",
             "max-tokens", "repeats", "out", "device", "seed", "prompt-limit");
-    static final Set<String> FLAGS = Set.of("json", "quick");
+    static final Set<String> FLAGS = Set.of("json", "quick", "by-category");
     /** The paper's strategies next to ours: the calibrated ones, with and without adaptive size. */
     static final String DEFAULT_STRATEGIES = "target-only,chain,fixed-tree,dyspec,dyspec-threshold,dyspec-calibrated,"
             + "dyspec-calibrated+adaptive";
@@ -49,10 +49,11 @@ public final class BenchCommand {
         boolean quick = a.has("quick");
         Path target = ModelPaths.resolve(a.get("target", null), ModelPaths.defaultTarget(), "target");
         Path draft = ModelPaths.resolve(a.get("draft", null), ModelPaths.defaultDraft(), "draft");
-        // "name+adaptive" runs a DySpec strategy with the hardware-aware size rule
+        // "name+adaptive" runs a DySpec strategy with the hardware-aware size rule; "name@T" at draft temperature T
         List<String> names = new ArrayList<>();
         for (String name : a.get("strategies", DEFAULT_STRATEGIES).split(",")) {
-            String base = name.trim().replace("+adaptive", "");
+            String base = baseName(name.trim());
+            draftTemperature(name.trim());
             try {
                 BuiltinStrategies.byName(base);
             } catch (IllegalArgumentException e) {
@@ -84,42 +85,98 @@ public final class BenchCommand {
         try (SpeculativeDecoder decoder = new SpeculativeDecoder(loader.load(target), loader.load(draft), maxBudget)) {
             AcceptanceModel acceptance = new AcceptanceModel();
             decoder.addObserver(acceptance);
-            TreeCost cost = names.stream().anyMatch(n -> n.endsWith("+adaptive"))
+            TreeCost cost = names.stream().anyMatch(n -> n.contains("+adaptive"))
                     ? MeasuredTreeCost.measure(decoder.target().lm(), decoder.draft().orElseThrow().lm(), maxBudget) : null;
             List<TreeStrategy> all = BuiltinStrategies.all(acceptance, cost);
             List<BenchRunner.Arm> arms = names.stream().map(n -> new BenchRunner.Arm(n,
-                    BuiltinStrategies.byName(all, n.replace("+adaptive", "")), n.endsWith("+adaptive"))).toList();
-            BenchRunner.Plan plan;
-            try {
-                plan = new BenchRunner.Plan(arms, budgets, temperatures, prompts, maxTokens, repeats, seed);
-            } catch (IllegalArgumentException e) {
-                throw new CliException(e.getMessage());
-            }
-            int cells = 0;
-            for (BenchRunner.Arm s : arms) {
-                cells += s.strategy().usesDraft() ? budgets.size() : 1;
-            }
-            int total = cells * temperatures.size() * prompts.size() * repeats;
-            ProgressBar bar = new ProgressBar(err, total);
-            List<CellSummary> results = BenchRunner.run(decoder, plan, bar::update);
-            bar.finish();
-            Map<String, Object> setup = new LinkedHashMap<>();
-            setup.put("target", target.toString());
-            setup.put("draft", draft.toString());
-            setup.put("prompts", prompts.size());
-            setup.put("maxTokens", maxTokens);
-            setup.put("repeats", repeats);
-            setup.put("cpus", Runtime.getRuntime().availableProcessors());
-            setup.put("device", decoder.target().lm().device().toString());
-            BenchReport.write(outDir, setup, results);
-            BenchPlots.write(outDir, results, acceptance);
-            if (a.has("json")) {
-                out.println(JsonMapper.builder().build().writeValueAsString(BenchReport.summaryObject(setup, results)));
+                    BuiltinStrategies.byName(all, baseName(n)), n.contains("+adaptive"), draftTemperature(n))).toList();
+            // with --by-category each prompt category is its own bench, in its own folder
+            Map<String, List<BenchPrompt>> groups = new LinkedHashMap<>();
+            if (a.has("by-category")) {
+                prompts.forEach(p -> groups.computeIfAbsent(p.category(), k -> new ArrayList<>()).add(p));
             } else {
-                out.print(BenchReport.markdown(setup, results));
-                out.println("\nwrote " + outDir.toAbsolutePath());
+                groups.put("", prompts);
+            }
+            for (Map.Entry<String, List<BenchPrompt>> group : groups.entrySet()) {
+                BenchRunner.Plan plan;
+                try {
+                    plan = new BenchRunner.Plan(arms, budgets, temperatures, group.getValue(), maxTokens, repeats, seed);
+                } catch (IllegalArgumentException e) {
+                    throw new CliException(e.getMessage());
+                }
+                int cells = 0;
+                for (BenchRunner.Arm s : arms) {
+                    cells += s.strategy().usesDraft() ? budgets.size() : 1;
+                }
+                int total = cells * temperatures.size() * group.getValue().size() * repeats;
+                ProgressBar bar = new ProgressBar(err, total);
+                List<CellSummary> results = BenchRunner.run(decoder, plan, bar::update);
+                bar.finish();
+                Map<String, Object> setup = new LinkedHashMap<>();
+                setup.put("target", target.toString());
+                setup.put("draft", draft.toString());
+                if (!group.getKey().isEmpty()) {
+                    setup.put("category", group.getKey());
+                }
+                setup.put("prompts", group.getValue().size());
+                setup.put("maxTokens", maxTokens);
+                setup.put("repeats", repeats);
+                setup.put("cpus", Runtime.getRuntime().availableProcessors());
+                setup.put("device", decoder.target().lm().device().toString());
+                Path dir = group.getKey().isEmpty() ? outDir : outDir.resolve(group.getKey());
+                BenchReport.write(dir, setup, results);
+                BenchPlots.write(dir, results, acceptance);
+                if (a.has("json")) {
+                    out.println(JsonMapper.builder().build().writeValueAsString(BenchReport.summaryObject(setup, results)));
+                } else {
+                    out.print(group.getKey().isEmpty() ? "" : "\n## category: " + group.getKey() + "\n\n");
+                    out.print(BenchReport.markdown(setup, results));
+                    out.println("\nwrote " + dir.toAbsolutePath());
+                }
+            }
+            if (!a.has("json")) {
+                out.print(contextAcceptance(acceptance));
             }
         }
         return 0;
+    }
+
+    /** The strategy's name without the bench's "+adaptive" and "@T" suffixes. */
+    static String baseName(String label) {
+        return label.replace("+adaptive", "").replaceAll("@.*$", "");
+    }
+
+    /** The draft temperature after "@", NaN without one. */
+    static double draftTemperature(String label) {
+        int at = label.indexOf('@');
+        if (at < 0) {
+            return Double.NaN;
+        }
+        String t = label.substring(at + 1).replace("+adaptive", "");
+        try {
+            return dev.dyspec.api.StrategyOptions.defaults().withDraftTemperature(Double.parseDouble(t)).draftTemperature();
+        } catch (IllegalArgumentException e) { // not a number, or out of range
+            throw new CliException("'" + label + "': the draft temperature after '@' must be a number in (0, 2]");
+        }
+    }
+
+    /** What context proposals earned over the whole run, by match length, per temperature band that saw any. */
+    static String contextAcceptance(AcceptanceModel acceptance) {
+        StringBuilder b = new StringBuilder();
+        for (AcceptanceModel.Band band : AcceptanceModel.Band.values()) {
+            long[][] counts = acceptance.contextCounts(band);
+            if (java.util.Arrays.stream(counts).mapToLong(c -> c[1]).sum() == 0) {
+                continue;
+            }
+            b.append("\nContext proposals (n-gram) verified in band ").append(band.name().toLowerCase(java.util.Locale.ROOT))
+                    .append(":\n\n| match length | verified | accepted | acceptance |\n|---|---:|---:|---:|\n");
+            for (int i = 0; i < counts.length; i++) {
+                b.append(String.format(java.util.Locale.ROOT, "| %s | %d | %d | %s |%n",
+                        i + 1 == AcceptanceModel.MAX_MATCH ? (i + 1) + "+" : String.valueOf(i + 1), counts[i][1],
+                        counts[i][0], counts[i][1] == 0 ? "–" : String.format(java.util.Locale.ROOT, "%.3f",
+                                (double) counts[i][0] / counts[i][1])));
+            }
+        }
+        return b.toString();
     }
 }

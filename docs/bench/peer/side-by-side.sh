@@ -1,0 +1,79 @@
+#!/bin/bash
+# dyspec beside llama.cpp on the same weights: the shipped default pair converted to F32 GGUF, T = 0,
+# the same prompts and lengths, the two engines interleaved prompt by prompt so machine drift hits both.
+# llama.cpp is a yardstick, not a dependency: without its tools this prints why and exits 0.
+#
+# usage: docs/bench/peer/side-by-side.sh [ROUNDS=3] [TOKENS=128]
+#   PEER_BIN   llama.cpp's bin folder (default /tmp/llamacpp-peer/build/bin, what ../shared/peer/setup.sh builds)
+#   OUT        where GGUFs and raw logs go (default /tmp/dyspec-peer-bench)
+#   THREADS    llama.cpp threads (default 2; dyspec uses its own default, see TorchThreads)
+# Prints one line per run and a summary table (median tokens/s per engine and setting).
+set -uo pipefail
+ROOT=$(cd "$(dirname "$0")/../../.." && pwd)
+ROUNDS=${1:-3}
+TOKENS=${2:-128}
+PEER_BIN=${PEER_BIN:-/tmp/llamacpp-peer/build/bin}
+PEER_SRC=${PEER_SRC:-$ROOT/../shared/peer}
+OUT=${OUT:-/tmp/dyspec-peer-bench}
+THREADS=${THREADS:-2}
+if [ ! -x "$PEER_BIN/llama-completion" ] || [ ! -x "$PEER_BIN/llama-speculative" ]; then
+  echo "skipped: no llama.cpp tools in $PEER_BIN (build them with $PEER_SRC/setup.sh, then set PEER_BIN)"
+  exit 0
+fi
+if [ ! -f "$ROOT/dyspec-app/target/dyspec.jar" ]; then
+  echo "skipped: build dyspec first (./mvnw -q install -DskipTests)"
+  exit 0
+fi
+mkdir -p "$OUT"
+for m in dyspec-target dyspec-draft; do
+  [ -f "$OUT/$m.gguf" ] || python3 "$PEER_SRC/hf_to_gguf.py" "$ROOT/models/$m" "$OUT/$m.gguf" >/dev/null || exit 1
+done
+PROMPTS=("And God said" "Four score and seven years ago" "One day, Tom saw a")
+RESULTS="$OUT/results.tsv"
+: > "$RESULTS"
+
+llama_target() { # tokens/s of the generated tokens (eval time line)
+  "$PEER_BIN/llama-completion" -m "$OUT/dyspec-target.gguf" -p "$1" -n "$TOKENS" -t "$THREADS" -c 512 --temp 0 \
+    --seed 1 -no-cnv --no-display-prompt --ignore-eos 2>&1 | tee "$OUT/last.log" \
+    | grep -E "^\s*(llama_perf_context_print|common_perf_print):\s+eval time" | sed -E 's/.* ([0-9.]+) tokens per second.*/\1/'
+}
+llama_chain() { # llama.cpp's speculative decoding with the draft, a chain of up to 8
+  "$PEER_BIN/llama-speculative" -m "$OUT/dyspec-target.gguf" -md "$OUT/dyspec-draft.gguf" -p "$1" -n "$TOKENS" \
+    -t "$THREADS" -c 512 --temp 0 --seed 1 --spec-draft-n-max 8 -np 1 --ignore-eos 2>&1 | tee "$OUT/last.log" \
+    | grep -E "decoded .* tokens in .* seconds, speed:" | sed -E 's/.*speed: ([0-9.]+) t\/s.*/\1/'
+}
+dyspec_run() { # median-free: the mean tokens/s of samples 2..3 (the first warms the JIT), decode time only
+  "$ROOT/dyspec" generate --prompt "$1" --max-tokens "$TOKENS" --temperature 0 --samples 3 --json "${@:2}" 2>/dev/null \
+    | python3 -c '
+import json, sys
+rows = [json.loads(l) for l in sys.stdin if l.startswith("{")][1:]
+decode = lambda r: sum(r["timings"][k] for k in ("draft", "target", "other")) / 1000  # prefill left out, as llama.cpp'"'"'s eval time does
+print("%.1f" % (sum(r["tokens"] for r in rows) / sum(decode(r) for r in rows)))'
+}
+run() { # label, command...
+  local v; v=$("${@:2}")
+  echo -e "$1\t$v" | tee -a "$RESULTS"
+}
+for r in $(seq "$ROUNDS"); do
+  for p in "${PROMPTS[@]}"; do
+    run "llama.cpp target-only" llama_target "$p"
+    run "dyspec target-only" dyspec_run "$p" --strategy target-only
+    run "llama.cpp chain (draft-max 8)" llama_chain "$p"
+    run "dyspec dyspec-calibrated adaptive b8" dyspec_run "$p" --strategy dyspec-calibrated --budget 8 --adaptive-size
+    run "dyspec chain b8" dyspec_run "$p" --strategy chain --budget 8
+  done
+done
+python3 - "$RESULTS" <<'PY'
+import sys, statistics, collections
+rows = collections.OrderedDict()
+for line in open(sys.argv[1]):
+    label, v = line.rstrip("\n").split("\t")
+    try:
+        rows.setdefault(label, []).append(float(v))
+    except ValueError:
+        rows.setdefault(label, [])
+print("\n| engine / setting | runs | median tokens/s | min | max |\n|---|---:|---:|---:|---:|")
+for label, vs in rows.items():
+    if vs:
+        print("| %s | %d | %.0f | %.0f | %.0f |" % (label, len(vs), statistics.median(vs), min(vs), max(vs)))
+PY
