@@ -238,7 +238,14 @@ final class DySpecGrowth {
     }
 
     private double key(int node, ContextTrie proposal) {
-        return byExpectedValue ? expectedValue(node, proposal) : remaining.get(node);
+        if (!byExpectedValue) {
+            return remaining.get(node);
+        }
+        if (proposal != null) {
+            return expectedValue(node, proposal);
+        }
+        // keys are recomputed whenever a node changes: no pass over the vocabulary for each
+        return remaining.get(node) * residuals.get(node).typicalAcceptance(estimator, tree.depth(node) + 1, params);
     }
 
     private double expectedValue(Candidate c) {

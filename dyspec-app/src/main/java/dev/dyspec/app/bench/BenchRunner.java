@@ -38,6 +38,11 @@ public final class BenchRunner {
         public static Arm of(TreeStrategy strategy) {
             return new Arm(strategy.name(), strategy, false);
         }
+
+        /** Target-only: one cell per temperature, the speedups' denominator. Every other strategy runs each budget. */
+        public boolean isBaseline() {
+            return strategy.name().equals(dev.dyspec.strategies.TargetOnlyStrategy.NAME);
+        }
     }
 
     /** What to run. */
@@ -45,7 +50,7 @@ public final class BenchRunner {
                        List<BenchPrompt> prompts, int maxTokens, int repeats, long seed) {
 
         public Plan {
-            if (strategies.stream().noneMatch(s -> !s.strategy().usesDraft())) {
+            if (strategies.stream().noneMatch(Arm::isBaseline)) {
                 throw new IllegalArgumentException("the strategies must include target-only: speedups are measured against it");
             }
             if (repeats < 1 || maxTokens < 1 || budgets.isEmpty() || temperatures.isEmpty() || prompts.isEmpty()) {
@@ -62,7 +67,7 @@ public final class BenchRunner {
         List<BenchCell> cells = new ArrayList<>();
         for (double t : plan.temperatures()) {
             for (Arm s : plan.strategies()) {
-                if (!s.strategy().usesDraft()) {
+                if (s.isBaseline()) {
                     cells.add(new BenchCell(s.label(), 0, t));
                 } else {
                     for (int b : plan.budgets()) {

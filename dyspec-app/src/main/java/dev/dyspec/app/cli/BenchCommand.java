@@ -106,7 +106,7 @@ public final class BenchCommand {
                 }
                 int cells = 0;
                 for (BenchRunner.Arm s : arms) {
-                    cells += s.strategy().usesDraft() ? budgets.size() : 1;
+                    cells += s.isBaseline() ? 1 : budgets.size();
                 }
                 int total = cells * temperatures.size() * group.getValue().size() * repeats;
                 ProgressBar bar = new ProgressBar(err, total);
