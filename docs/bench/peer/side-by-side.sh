@@ -12,7 +12,7 @@ set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/../../.." && pwd)
 ROUNDS=${1:-3}
 TOKENS=${2:-128}
-PEER_BIN=${PEER_BIN:-/tmp/llamacpp-peer/build/bin}
+PEER_BIN=${PEER_BIN:-/tmp/llamacpp-peer/build/bin}  # setup.sh DIR puts them in DIR/build/bin
 PEER_SRC=${PEER_SRC:-$ROOT/../shared/peer}
 OUT=${OUT:-/tmp/dyspec-peer-bench}
 THREADS=${THREADS:-2}
@@ -35,12 +35,12 @@ RESULTS="$OUT/results.tsv"
 llama_target() { # tokens/s of the generated tokens (eval time line)
   "$PEER_BIN/llama-completion" -m "$OUT/dyspec-target.gguf" -p "$1" -n "$TOKENS" -t "$THREADS" -c 512 --temp 0 \
     --seed 1 -no-cnv --no-display-prompt --ignore-eos 2>&1 | tee "$OUT/last.log" \
-    | grep -E "^\s*(llama_perf_context_print|common_perf_print):\s+eval time" | sed -E 's/.* ([0-9.]+) tokens per second.*/\1/'
+    | grep -E "(llama_perf_context_print|common_perf_print):\s+eval time" | sed -E 's/.* ([0-9.]+) tokens per second.*/\1/'
 }
 llama_chain() { # llama.cpp's speculative decoding with the draft, a chain of up to 8
   "$PEER_BIN/llama-speculative" -m "$OUT/dyspec-target.gguf" -md "$OUT/dyspec-draft.gguf" -p "$1" -n "$TOKENS" \
     -t "$THREADS" -c 512 --temp 0 --seed 1 --spec-draft-n-max 8 -np 1 --ignore-eos 2>&1 | tee "$OUT/last.log" \
-    | grep -E "decoded .* tokens in .* seconds, speed:" | sed -E 's/.*speed: ([0-9.]+) t\/s.*/\1/'
+    | grep -E "decoded .* tokens in .* seconds, speed:" | sed -E 's/.*speed:\s*([0-9.]+) t\/s.*/\1/'
 }
 dyspec_run() { # median-free: the mean tokens/s of samples 2..3 (the first warms the JIT), decode time only
   "$ROOT/dyspec" generate --prompt "$1" --max-tokens "$TOKENS" --temperature 0 --samples 3 --json "${@:2}" 2>/dev/null \
@@ -48,7 +48,7 @@ dyspec_run() { # median-free: the mean tokens/s of samples 2..3 (the first warms
 import json, sys
 rows = [json.loads(l) for l in sys.stdin if l.startswith("{")][1:]
 decode = lambda r: sum(r["timings"][k] for k in ("draft", "target", "other")) / 1000  # prefill left out, as llama.cpp'"'"'s eval time does
-print("%.1f" % (sum(r["tokens"] for r in rows) / sum(decode(r) for r in rows)))'
+print("%.1f" % (sum(len(r["tokens"]) for r in rows) / sum(decode(r) for r in rows)))'
 }
 run() { # label, command...
   local v; v=$("${@:2}")
