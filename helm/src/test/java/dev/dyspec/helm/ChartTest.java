@@ -110,7 +110,7 @@ class ChartTest {
         assertThat((Boolean) at(kind(docs, "Deployment"), "spec", "template", "spec", "securityContext", "runAsNonRoot")).isTrue();
         String config = at(kind(docs, "ConfigMap"), "data", "application.yaml");
         Map<String, Object> rendered = new Yaml().load(config);
-        assertThat((String) at(rendered, "dyspec", "default-strategy")).isEqualTo("dyspec");
+        assertThat((String) at(rendered, "dyspec", "default-strategy")).isEqualTo("dyspec-ngram");
         assertThat((Integer) at(rendered, "dyspec", "limits", "max-concurrent")).isEqualTo(4);
     }
 

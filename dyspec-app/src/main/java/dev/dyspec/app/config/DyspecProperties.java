@@ -25,7 +25,7 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("dyspec")
 public record DyspecProperties(
         @Valid @NotNull @DefaultValue Models models,
-        @NotBlank @DefaultValue("dyspec-calibrated") String defaultStrategy,
+        @NotBlank @DefaultValue("dyspec-ngram") String defaultStrategy,
         @DefaultValue("true") boolean defaultAdaptiveSize,
         @Min(1) @Max(512) @DefaultValue("64") int maxBudget,
         @Valid @NotNull @DefaultValue StrategyDefaults strategyDefaults,

@@ -189,7 +189,7 @@ class CommandsIT {
             JsonNode body = json.readTree(r.body());
             assertThat(body.at("/usage/completion_tokens").asInt()).isBetween(1, 8);
             // the default strategy is the fastest one measured on the shipped pair
-            assertThat(body.at("/speculative/strategy").asText()).isEqualTo("dyspec-calibrated");
+            assertThat(body.at("/speculative/strategy").asText()).isEqualTo("dyspec-ngram");
         } finally {
             server.destroy(); // SIGTERM
         }
