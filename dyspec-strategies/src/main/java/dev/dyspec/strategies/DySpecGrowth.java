@@ -134,7 +134,15 @@ final class DySpecGrowth {
     }
 
     private void expand(List<Integer> pending) {
-        int[] expand = pending.stream().mapToInt(Integer::intValue).toArray();
+        // ancestors whose forward the size rule skipped go along: a node is scored after its ancestors,
+        // and they come first (a parent's index is below its child's)
+        java.util.TreeSet<Integer> rows = new java.util.TreeSet<>(pending);
+        for (int node : pending) {
+            for (int a = tree.parent(node); a >= 0 && residuals.get(a) == null; a = tree.parent(a)) {
+                rows.add(a);
+            }
+        }
+        int[] expand = rows.stream().mapToInt(Integer::intValue).toArray();
         float[][] dists = draft.expand(tree, expand);
         forwards++;
         for (int i = 0; i < expand.length; i++) {

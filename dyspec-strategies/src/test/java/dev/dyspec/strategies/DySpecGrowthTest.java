@@ -42,17 +42,7 @@ class DySpecGrowthTest {
     void adaptiveSizeRunsNoDraftForwardThatNoNodeFollows() {
         // a constant acceptance makes the bound on a node's next child exact
         AcceptanceEstimator half = (r, depth, params) -> 0.5;
-        TreeCost cost = new TreeCost() {
-            @Override
-            public double cost(int nodes) {
-                return cost(nodes, nodes);
-            }
-
-            @Override
-            public double cost(int nodes, int draftForwards) {
-                return 1.0 + 0.1 * nodes + 0.1 * draftForwards;
-            }
-        };
+        TreeCost cost = byForwards((nodes, draftForwards) -> 1.0 + 0.1 * nodes + 0.1 * draftForwards);
         FakeDraft draft = new FakeDraft(12, 1.5);
         TokenTree tree = new DySpecStrategy("calibrated", half, cost).grow(draft, 4,
                 StrategyOptions.defaults().withBudget(64).withAdaptiveSize(true), SamplingParams.greedy(),
@@ -63,6 +53,45 @@ class DySpecGrowthTest {
         for (int[] forward : draft.forwards) {
             assertTrue(Arrays.stream(forward).max().orElseThrow() < lastAdded,
                     "no node was added after the forward over " + Arrays.toString(forward));
+        }
+    }
+
+    /**
+     * Whatever the cost curve (measured ones are noisy, even non-monotone) and the estimates, every draft
+     * forward expands nodes whose ancestors were expanded before or in the same forward — also when the
+     * size rule skipped a forward and context proposals grew below a node that was never expanded.
+     */
+    @Test
+    void noForwardExpandsANodeBelowOneThatWasNeverExpanded() {
+        ContextNgrams context = new ContextNgrams(4);
+        context.append(new int[] {1, 2, 3, 5, 7, 9, 1, 2, 3, 5, 8, 9, 1, 2, 3});
+        SplittableRandom random = new SplittableRandom(7);
+        for (int trial = 0; trial < 400; trial++) {
+            double[] table = new double[70];
+            for (int n = 0; n < table.length; n++) {
+                table[n] = 1 + random.nextDouble() * 3; // no order at all
+            }
+            double perForward = random.nextDouble() * 2;
+            TreeCost cost = byForwards((nodes, draftForwards) -> table[Math.min(nodes, table.length - 1)]
+                    + perForward * draftForwards);
+            double draftScale = random.nextDouble();
+            double contextAcceptance = random.nextDouble();
+            AcceptanceEstimator estimator = new AcceptanceEstimator() {
+                @Override
+                public double acceptance(double r, int depth, SamplingParams params) {
+                    return draftScale * r;
+                }
+
+                @Override
+                public double contextAcceptance(ContextEvidence evidence, SamplingParams params) {
+                    return contextAcceptance;
+                }
+            };
+            SamplingParams params = new SamplingParams(trial % 2 == 0 ? 0 : 1.0, 1.0, trial);
+            TokenTree tree = new DySpecStrategy(DySpecStrategy.NGRAM_NAME, estimator, cost).grow(withContext(context), 3,
+                    StrategyOptions.defaults().withBudget(1 + random.nextInt(16)).withAdaptiveSize(true)
+                            .withExpansionsPerForward(1 + random.nextInt(3)), params, new SplittableRandom(trial));
+            assertTrue(tree.size() >= 1); // FakeDraft throws when a node is expanded before its parent
         }
     }
 
@@ -120,6 +149,26 @@ class DySpecGrowthTest {
         assertTrue(Double.isNaN(new ChainStrategy().draftTemperature(defaults)));
         var bad = assertThrows(IllegalArgumentException.class, () -> defaults.withDraftTemperature(0));
         assertTrue(bad.getMessage().contains("draft temperature must be in (0, 2.0]"), bad.getMessage());
+    }
+
+    /** Step cost by nodes and draft forwards. */
+    private interface CostByForwards {
+        double cost(int nodes, int draftForwards);
+    }
+
+    /** A cost model that counts draft forwards as they are batched (one per node by default). */
+    private static TreeCost byForwards(CostByForwards f) {
+        return new TreeCost() {
+            @Override
+            public double cost(int nodes) {
+                return f.cost(nodes, nodes);
+            }
+
+            @Override
+            public double cost(int nodes, int draftForwards) {
+                return f.cost(nodes, draftForwards);
+            }
+        };
     }
 
     /** A flat draft whose request context is {@code context}. */
