@@ -39,6 +39,8 @@ public final class GenerationSession implements AutoCloseable {
     private final int contextLimit;
     private final int maxBudget;
     private final List<AcceptanceObserver> observers;
+    /** Whether the draft's distributions are the request's, so draw probabilities mean what the learned curve assumes. */
+    private final boolean draftAtRequestShape;
     private final LogitAdjuster adjuster;
     private final List<TokenLogprob> logprobs = new ArrayList<>();
     private final List<TokenLogprob> promptLogprobs = new ArrayList<>();
@@ -85,8 +87,9 @@ public final class GenerationSession implements AutoCloseable {
         this.targetCache = caches.target();
         DraftModelHandle draftHandle = null;
         try {
-            draftHandle = useDraft ? new DraftModelHandle(draftModel.lm(), caches.draft(),
-                    draftShape(request.params(), request.strategy().draftTemperature(request.options())),
+            SamplingParams draftParams = draftShape(request.params(), request.strategy().draftTemperature(request.options()));
+            draftAtRequestShape = draftParams.equals(request.params());
+            draftHandle = useDraft ? new DraftModelHandle(draftModel.lm(), caches.draft(), draftParams,
                     chunkedPrefill ? new int[0] : prefix, this::context, adjuster) : null;
             this.draft = draftHandle;
             this.unprefilled = chunkedPrefill ? prefix : new int[0];
@@ -239,7 +242,9 @@ public final class GenerationSession implements AutoCloseable {
             for (Verification.ChildOutcome c : v.examined()) {
                 if (c.evidence() != null) {
                     o.observeContext(c.evidence(), c.accepted(), request.params());
-                } else {
+                } else if (draftAtRequestShape) {
+                    // a draft sharpened to another temperature draws with other probabilities: learning them
+                    // would bend the curve the calibrated strategies read at the request's temperature
                     o.observe(c.draftProbability(), c.depth(), c.accepted(), request.params());
                 }
             }
