@@ -1,6 +1,7 @@
 package dev.dyspec.strategies;
 
 import dev.dyspec.api.AcceptanceEstimator;
+import dev.dyspec.api.ContextEvidence;
 import dev.dyspec.api.DraftHandle;
 import dev.dyspec.api.SamplingParams;
 import dev.dyspec.api.StrategyOptions;
@@ -182,9 +183,9 @@ final class DySpecGrowth {
             return -1;
         }
         proposals.get(node).remove(proposal.token);
-        double accept = estimator.contextAcceptance(proposal.evidence(), params);
-        int child = add(node, tree.addContextChild(node, proposal.token, remaining.get(node) * accept,
-                proposal.evidence()), accept);
+        ContextEvidence why = proposal.evidence();
+        double accept = estimator.contextAcceptance(why, params);
+        int child = add(node, tree.addContextChild(node, proposal.token, remaining.get(node) * accept, why), accept);
         Residual residual = residuals.get(node);
         if (residual != null) {
             residual.markDrawn(proposal.token); // later draws leave it out, as the verifier assumes

@@ -8,7 +8,6 @@ import dev.dyspec.api.SamplingParams;
 import dev.dyspec.api.StrategyOptions;
 import dev.dyspec.core.model.LanguageModel;
 import dev.dyspec.core.checkpoint.ModelConfig;
-import dev.dyspec.core.testing.RandomModels;
 import dev.dyspec.core.testing.TestModels;
 import dev.dyspec.strategies.AcceptanceModel;
 import dev.dyspec.strategies.BuiltinStrategies;
@@ -20,9 +19,10 @@ class DraftTemperatureTest {
 
     @Test
     void drawsFromADraftAtAnotherTemperatureAreNotLearnedAsTheRequestsButDecodeTheSame() {
-        ModelConfig config = RandomModels.config(16, 32, 1, 2, 1, 6, 32, false);
-        LanguageModel target = TestModels.random(config, 21, 66);
-        LanguageModel draft = TestModels.perturbed(config, 21, 1.0, 66);
+        TestModels.Pair pair = TestModels.smallPair();
+        ModelConfig config = pair.config();
+        LanguageModel target = pair.target();
+        LanguageModel draft = pair.draft();
         try (SpeculativeDecoder decoder = new SpeculativeDecoder(target, draft, 64)) {
             AcceptanceModel model = new AcceptanceModel();
             decoder.addObserver(model);

@@ -9,7 +9,6 @@ import dev.dyspec.core.checkpoint.ModelConfig;
 import dev.dyspec.core.engine.GenerationListener;
 import dev.dyspec.core.engine.InferenceEngine;
 import dev.dyspec.core.model.LanguageModel;
-import dev.dyspec.core.testing.RandomModels;
 import dev.dyspec.core.testing.TestModels;
 import dev.dyspec.api.TreeCost;
 import dev.dyspec.strategies.AcceptanceModel;
@@ -36,9 +35,10 @@ class SamplingLosslessTest {
     @ParameterizedTest(name = "T={0} top_p={1}")
     @CsvSource({"1.0, 1.0", "0.7, 0.9"})
     void firstThreeTokensFollowTheTargetDistribution(double temperature, double topP) {
-        ModelConfig config = RandomModels.config(16, 32, 1, 2, 1, 6, 32, false);
-        LanguageModel target = TestModels.random(config, 21, 66);
-        LanguageModel draft = TestModels.perturbed(config, 21, 1.0, 66);
+        TestModels.Pair pair = TestModels.smallPair();
+        ModelConfig config = pair.config();
+        LanguageModel target = pair.target();
+        LanguageModel draft = pair.draft();
         try (SpeculativeDecoder decoder = new SpeculativeDecoder(target, draft, 64)) {
             // The calibrated strategies learn online from every verification, and the DySpec ones grow
             // adaptively: values change between generations but are fixed before each draw.
@@ -72,9 +72,10 @@ class SamplingLosslessTest {
     @ParameterizedTest(name = "T={0} top_p={1}")
     @CsvSource({"1.0, 1.0", "0.7, 0.9"})
     void withContextProposalsTheFirstTokensFollowTheTargetDistribution(double temperature, double topP) {
-        ModelConfig config = RandomModels.config(16, 32, 1, 2, 1, 6, 32, false);
-        LanguageModel target = TestModels.random(config, 21, 66);
-        LanguageModel draft = TestModels.perturbed(config, 21, 1.0, 66);
+        TestModels.Pair pair = TestModels.smallPair();
+        ModelConfig config = pair.config();
+        LanguageModel target = pair.target();
+        LanguageModel draft = pair.draft();
         int[] prompt = {config.bosTokenId(), 3, 4, 3, 4, 3};
         try (SpeculativeDecoder decoder = new SpeculativeDecoder(target, draft, 64)) {
             AcceptanceModel model = new AcceptanceModel();
@@ -109,9 +110,10 @@ class SamplingLosslessTest {
      */
     @Test
     void batchedWithOtherRequestsTheFirstTokensStillFollowTheTargetDistribution() throws Exception {
-        ModelConfig config = RandomModels.config(16, 32, 1, 2, 1, 6, 32, false);
-        LanguageModel target = TestModels.random(config, 21, 66);
-        LanguageModel draft = TestModels.perturbed(config, 21, 1.0, 66);
+        TestModels.Pair pair = TestModels.smallPair();
+        ModelConfig config = pair.config();
+        LanguageModel target = pair.target();
+        LanguageModel draft = pair.draft();
         try (SpeculativeDecoder decoder = new SpeculativeDecoder(target, draft, 64)) {
             SamplingParams base = new SamplingParams(1.0, 1.0, 0);
             Map<String, Double> exact = new HashMap<>();
@@ -162,9 +164,10 @@ class SamplingLosslessTest {
      */
     @Test
     void withLogitBiasAndPenaltiesTheFirstTokensFollowTheAdjustedTarget() {
-        ModelConfig config = RandomModels.config(16, 32, 1, 2, 1, 6, 32, false);
-        LanguageModel target = TestModels.random(config, 21, 66);
-        LanguageModel draft = TestModels.perturbed(config, 21, 1.0, 66);
+        TestModels.Pair pair = TestModels.smallPair();
+        ModelConfig config = pair.config();
+        LanguageModel target = pair.target();
+        LanguageModel draft = pair.draft();
         LogitAdjustment adjustment = new LogitAdjustment(Map.of(3, 2.5f, 4, -1.5f, 5, 1.0f), 0.9, 0.6);
         try (SpeculativeDecoder decoder = new SpeculativeDecoder(target, draft, 64)) {
             SamplingParams base = new SamplingParams(0.9, 0.95, 0);

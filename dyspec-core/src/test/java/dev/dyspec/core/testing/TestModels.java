@@ -19,6 +19,19 @@ public final class TestModels {
     private TestModels() {
     }
 
+    /** A target and a draft that mostly agrees with it. */
+    public record Pair(ModelConfig config, LanguageModel target, LanguageModel draft) {
+    }
+
+    /**
+     * The tiny pair the distribution tests enumerate exactly: a 6-token vocabulary (start 1, end 2), one
+     * layer, the draft a noisy copy of the target.
+     */
+    public static Pair smallPair() {
+        ModelConfig config = RandomModels.config(16, 32, 1, 2, 1, 6, 32, false);
+        return new Pair(config, random(config, 21, 66), perturbed(config, 21, 1.0, 66));
+    }
+
     public static LanguageModel random(ModelConfig config, long seed, int extraPositions) {
         return wrap(RandomModels.checkpoint(config, seed), extraPositions);
     }
