@@ -29,7 +29,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class BenchCommand {
 
-    static final Set<String> VALUED = Set.of("target", "draft", "strategies", "budgets", "temperatures", "prompts",
+    static final Set<String> VALUED = Set.of("backend", "target", "draft", "strategies", "budgets", "temperatures", "prompts",
             "max-tokens", "repeats", "out", "device", "seed", "prompt-limit");
     static final Set<String> FLAGS = Set.of("json", "quick", "by-category");
     /** The paper's strategies next to ours: the calibrated ones, with and without adaptive size. */
@@ -81,7 +81,8 @@ public final class BenchCommand {
         long seed = a.getLong("seed", 1);
         Path outDir = Path.of(a.get("out", "bench-out"));
         int maxBudget = Math.max(64, budgets.stream().mapToInt(Integer::intValue).max().orElse(16));
-        ModelLoader loader = new ModelLoader(DeviceSelector.select(a.get("device", "cpu")), maxBudget + 2);
+        ai.djl.Device device = DeviceSelector.select(a.get("device", "cpu"));
+        ModelLoader loader = new ModelLoader(device, maxBudget + 2, CliBackend.of(a, device));
         try (SpeculativeDecoder decoder = new SpeculativeDecoder(loader.load(target), loader.load(draft), maxBudget)) {
             AcceptanceModel acceptance = new AcceptanceModel();
             decoder.addObserver(acceptance);

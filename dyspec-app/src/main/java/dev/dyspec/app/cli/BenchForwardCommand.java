@@ -5,6 +5,7 @@ import dev.dyspec.core.checkpoint.ModelConfig;
 import dev.dyspec.core.checkpoint.RandomInit;
 import dev.dyspec.core.model.CausalLm;
 import dev.dyspec.core.model.DeviceSelector;
+import dev.dyspec.core.model.ForwardBackend;
 import dev.dyspec.core.model.ForwardCostCurve;
 import dev.dyspec.core.model.LanguageModel;
 import dev.dyspec.core.model.ModelLoader;
@@ -21,7 +22,7 @@ import java.util.Set;
 public final class BenchForwardCommand {
 
     static final Set<String> VALUED = Set.of("model", "synthetic", "contexts", "new-tokens", "repeats", "warmup",
-            "device", "vocab");
+            "device", "vocab", "backend");
     static final Set<String> FLAGS = Set.of();
 
     private final PrintStream out;
@@ -38,6 +39,7 @@ public final class BenchForwardCommand {
         int warmup = a.getInt("warmup", 5);
         int vocab = a.getInt("vocab", 4096);
         Device device = DeviceSelector.select(a.get("device", "cpu"));
+        ForwardBackend backend = CliBackend.of(a, device);
         int maxNew = java.util.Arrays.stream(newTokens).max().orElse(1);
         List<String> models = new ArrayList<>(a.all("model"));
         models.addAll(a.all("synthetic").stream().map(s -> "synthetic:" + s).toList());
@@ -45,10 +47,10 @@ public final class BenchForwardCommand {
             models.add("synthetic:512x8");
             models.add("synthetic:128x2");
         }
-        out.printf("forward cost curve on %s, %d threads; median of %d runs, ms per forward%n", device,
-                Runtime.getRuntime().availableProcessors(), repeats);
+        out.printf("forward cost curve on %s (%s kernel), %d threads; median of %d runs, ms per forward%n", device,
+                backend.name().toLowerCase(java.util.Locale.ROOT), Runtime.getRuntime().availableProcessors(), repeats);
         for (String spec : models) {
-            try (CausalLm lm = load(spec, device, vocab, maxNew)) {
+            try (CausalLm lm = load(spec, device, backend, vocab, maxNew)) {
                 ModelConfig c = lm.config();
                 out.printf("%n%s  (dim %d, layers %d, heads %d/%d, hidden %d, vocab %d, %.1fM params)%n", spec,
                         c.hiddenSize(), c.numLayers(), c.numHeads(), c.numKvHeads(), c.intermediateSize(),
@@ -83,7 +85,7 @@ public final class BenchForwardCommand {
         return 0;
     }
 
-    private static CausalLm load(String spec, Device device, int vocab, int maxNew) {
+    private static CausalLm load(String spec, Device device, ForwardBackend backend, int vocab, int maxNew) {
         if (spec.startsWith("synthetic:")) {
             String shape = spec.substring("synthetic:".length());
             String[] parts = shape.split("x");
@@ -101,9 +103,9 @@ public final class BenchForwardCommand {
             int heads = Math.max(1, dim / 64);
             int hidden = (int) (Math.round(dim * 8.0 / 3 / 32) * 32);
             ModelConfig config = new ModelConfig(dim, hidden, layers, heads, heads, vocab, 1e-5, 10000, 1024, true, 1, 2);
-            return new CausalLm(RandomInit.checkpoint(config, 1), device, 1024 + maxNew + 2);
+            return new CausalLm(RandomInit.checkpoint(config, 1), device, 1024 + maxNew + 2, vocab, backend);
         }
-        LanguageModel m = new ModelLoader(device, maxNew + 2).load(Path.of(spec));
+        LanguageModel m = new ModelLoader(device, maxNew + 2, backend).load(Path.of(spec));
         m.tokenizer().close();
         return m.lm();
     }

@@ -30,7 +30,7 @@ import tools.jackson.databind.json.JsonMapper;
  */
 public final class GenerateCommand {
 
-    static final Set<String> VALUED = Set.of("target", "draft", "strategy", "budget", "threshold", "tree-shape",
+    static final Set<String> VALUED = Set.of("backend", "target", "draft", "strategy", "budget", "threshold", "tree-shape",
             "prompt", "max-tokens", "temperature", "top-p", "seed", "samples", "device", "max-budget", "stop",
             "expansions-per-forward", "draft-temperature");
     static final Set<String> FLAGS = Set.of("json", "adaptive-size");
@@ -89,7 +89,8 @@ public final class GenerateCommand {
         boolean json = a.has("json");
         List<String> stops = a.all("stop");
 
-        ModelLoader loader = new ModelLoader(DeviceSelector.select(a.get("device", "cpu")), maxBudget + 2);
+        ai.djl.Device device = DeviceSelector.select(a.get("device", "cpu"));
+        ModelLoader loader = new ModelLoader(device, maxBudget + 2, CliBackend.of(a, device));
         LanguageModel target = loader.load(targetPath);
         LanguageModel draft = draftPath != null && strategy.usesDraft() ? loader.load(draftPath) : null;
         JsonMapper mapper = JsonMapper.builder().build();

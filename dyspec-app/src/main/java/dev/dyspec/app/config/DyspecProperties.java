@@ -50,9 +50,12 @@ public record DyspecProperties(
      * @param target Hugging Face directory or llama2.c .bin of the target; empty means the shipped default
      * @param draft the draft model; empty means the shipped default when the target is the default, else none
      * @param name the model id clients send; defaults to the target's directory name
+     * @param backend what computes the forward: auto (Java on a CPU when the JVM has the vector API, else
+     *     DJL's PyTorch engine), java or torch
      */
     public record Models(@DefaultValue("") String target, @DefaultValue("") String draft,
-                         @DefaultValue("cpu") String device, @DefaultValue("") String name) {
+                         @DefaultValue("cpu") String device, @DefaultValue("") String name,
+                         @DefaultValue("auto") String backend) {
     }
 
     public record StrategyDefaults(@Min(1) @DefaultValue("16") int budget,

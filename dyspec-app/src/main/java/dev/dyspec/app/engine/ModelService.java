@@ -8,6 +8,7 @@ import dev.dyspec.strategies.AcceptanceModel;
 import dev.dyspec.core.decode.SpeculativeDecoder;
 import dev.dyspec.core.engine.InferenceEngine;
 import dev.dyspec.core.model.DeviceSelector;
+import dev.dyspec.core.model.ForwardBackend;
 import dev.dyspec.core.model.LanguageModel;
 import dev.dyspec.core.model.ModelLoader;
 import dev.dyspec.core.model.TorchThreads;
@@ -69,7 +70,8 @@ public class ModelService implements SmartLifecycle {
             boolean defaultTarget = m.target().isBlank();
             Path target = defaultTarget ? ModelPaths.defaultTarget() : Path.of(m.target());
             Path draft = !m.draft().isBlank() ? Path.of(m.draft()) : (defaultTarget ? ModelPaths.defaultDraft() : null);
-            ModelLoader loader = new ModelLoader(DeviceSelector.select(m.device()), properties.maxBudget() + 2);
+            ai.djl.Device device = DeviceSelector.select(m.device());
+            ModelLoader loader = new ModelLoader(device, properties.maxBudget() + 2, ForwardBackend.parse(m.backend(), device));
             long start = System.nanoTime();
             LanguageModel targetModel = loader.load(target);
             LanguageModel draftModel = draft != null ? loader.load(draft) : null;
@@ -84,7 +86,8 @@ public class ModelService implements SmartLifecycle {
                     properties.limits().prefillChunk(), properties.limits().maxGenerationTime(),
                     properties.limits().maxBatchRows()));
             state = State.READY;
-            log.info("loaded target {} and draft {} in {} ms", target, draft, (System.nanoTime() - start) / 1_000_000);
+            log.info("loaded target {} and draft {} in {} ms ({} forward)", target, draft, (System.nanoTime() - start) / 1_000_000,
+                    targetModel.lm().backend().name().toLowerCase(java.util.Locale.ROOT));
             TorchThreads.busyHostWarning().ifPresent(log::warn);
             AvailabilityChangeEvent.publish(events, this, ReadinessState.ACCEPTING_TRAFFIC);
         } catch (RuntimeException | Error e) {

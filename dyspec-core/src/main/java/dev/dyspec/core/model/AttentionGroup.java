@@ -19,7 +19,7 @@ import java.util.Map;
  */
 final class AttentionGroup {
 
-    private final KvPool pool;
+    private final TorchKvStorage storage;
     private final List<CausalLm.Rows> members;
     private final NDArray selectRows;  // (Ng) the group's rows among all rows of the forward; null when it has them all
     private final NDArray writeRows;   // (Ng) pool rows the new keys and values go to
@@ -34,7 +34,7 @@ final class AttentionGroup {
 
     private AttentionGroup(KvPool pool, List<CausalLm.Rows> members, int[] rowsInForward, boolean allRows,
                            NDManager manager) {
-        this.pool = pool;
+        this.storage = (TorchKvStorage) pool.storage();
         this.members = members;
         this.rowsInForward = rowsInForward;
         int s = members.size();
@@ -172,21 +172,22 @@ final class AttentionGroup {
             CausalLm.Rows r = members.get(0);
             int n = r.tokens().length;
             int length = r.cache().length() + n;
-            r.cache().write(l, gk, gv);
-            NDArray keys = r.cache().keys(l, length).transpose(1, 2, 0);                          // (KV, hd, L)
-            NDArray values = r.cache().values(l, length).transpose(1, 0, 2);                      // (KV, L, hd)
+            long first = r.cache().row(0);
+            storage.write(l, r.cache().row(r.cache().length()), gk, gv);
+            NDArray keys = storage.keys(l, first, first + length).transpose(1, 2, 0);             // (KV, hd, L)
+            NDArray values = storage.values(l, first, first + length).transpose(1, 0, 2);         // (KV, L, hd)
             NDArray qg = gq.transpose(1, 0, 2).reshape(kvHeads, group * n, hd);                  // heads grouped by their kv head
             NDArray scores = qg.matMul(keys).reshape(kvHeads, group, n, length).addi(mask);
             NDArray probs = scores.softmax(-1).reshape(kvHeads, group * n, length);
             return probs.matMul(values).reshape(heads, n, hd).transpose(1, 0, 2).reshape(n, heads * hd);
         }
         NDIndex write = new NDIndex("{}", writeRows);
-        pool.keys[l].set(write, gk);
-        pool.values[l].set(write, gv);
+        storage.keys[l].set(write, gk);
+        storage.values[l].set(write, gv);
         int s = members.size();
         NDIndex gather = new NDIndex("{}", gatherRows);
-        NDArray keys = pool.keys[l].get(gather).reshape(s, lmax, kvHeads, hd).transpose(0, 2, 3, 1);   // (S, KV, hd, L)
-        NDArray values = pool.values[l].get(gather).reshape(s, lmax, kvHeads, hd).transpose(0, 2, 1, 3); // (S, KV, L, hd)
+        NDArray keys = storage.keys[l].get(gather).reshape(s, lmax, kvHeads, hd).transpose(0, 2, 3, 1);   // (S, KV, hd, L)
+        NDArray values = storage.values[l].get(gather).reshape(s, lmax, kvHeads, hd).transpose(0, 2, 1, 3); // (S, KV, L, hd)
         NDArray qp = gq.get(new NDIndex("{}", queryRows)).reshape(s, nmax, kvHeads, group, hd)
                 .transpose(0, 2, 3, 1, 4).reshape(s, kvHeads, group * nmax, hd);                  // (S, KV, group * nmax, hd)
         NDArray scores = qp.matMul(keys).reshape(s, kvHeads, group, nmax, lmax).addi(mask);

@@ -1,9 +1,5 @@
 package dev.dyspec.core.model;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
-
 /**
  * Keys and values of one sequence: a slot of a {@link KvPool}. The committed prefix is the accepted
  * sequence; the scratch region after it holds entries of the step in progress (draft expansions or
@@ -40,6 +36,10 @@ public final class KvCache implements AutoCloseable {
         return pool;
     }
 
+    int slot() {
+        return slot;
+    }
+
     int length() {
         return committed + scratch;
     }
@@ -57,23 +57,6 @@ public final class KvCache implements AutoCloseable {
             throw new IllegalStateException("KV cache full: " + length() + " + " + newTokens + " entries exceed capacity "
                     + capacity());
         }
-    }
-
-    /** Writes n new entries after the current length; k and v are (n, kv_heads, head_size). */
-    void write(int layer, NDArray k, NDArray v) {
-        long start = row(length());
-        NDIndex at = new NDIndex().addSliceDim(start, start + k.getShape().get(0));
-        pool.keys[layer].set(at, k);
-        pool.values[layer].set(at, v);
-    }
-
-    /** (length, kv_heads, head_size); the pool's pending moves are flushed by the forward that reads it */
-    NDArray keys(int layer, int length) {
-        return pool.keys[layer].get(new NDIndex().addSliceDim(row(0), row(length)));
-    }
-
-    NDArray values(int layer, int length) {
-        return pool.values[layer].get(new NDIndex().addSliceDim(row(0), row(length)));
     }
 
     void advance(int n) {

@@ -24,13 +24,19 @@ public final class ModelLoader {
 
     private final Device device;
     private final int extraPositions;
+    private final ForwardBackend backend;
 
     /**
      * @param extraPositions rotary positions beyond the context limit, for the largest token tree
      */
     public ModelLoader(Device device, int extraPositions) {
+        this(device, extraPositions, ForwardBackend.defaultFor(device));
+    }
+
+    public ModelLoader(Device device, int extraPositions, ForwardBackend backend) {
         this.device = device;
         this.extraPositions = extraPositions;
+        this.backend = backend;
     }
 
     public LanguageModel load(Path path) {
@@ -64,7 +70,7 @@ public final class ModelLoader {
         }
         CausalLm lm;
         try {
-            lm = new CausalLm(checkpoint, device, checkpoint.config().maxPositions() + extraPositions, tokenizer.vocabSize());
+            lm = new CausalLm(checkpoint, device, checkpoint.config().maxPositions() + extraPositions, tokenizer.vocabSize(), backend);
         } catch (RuntimeException | Error e) {
             tokenizer.close();
             throw e;

@@ -46,6 +46,18 @@ final class RotaryTable {
         return rows(sin, pos);
     }
 
+    /** Rotates one head's vector of {@code head_size} floats at {@code offset} to {@code position}, in place. */
+    void rotate(float[] v, int offset, int position) {
+        int half = headSize / 2;
+        int t = position * headSize;
+        for (int j = 0; j < half; j++) {
+            float a = v[offset + j];
+            float b = v[offset + half + j];
+            v[offset + j] = a * cos[t + j] - b * sin[t + j];
+            v[offset + half + j] = b * cos[t + half + j] + a * sin[t + half + j];
+        }
+    }
+
     private float[] rows(float[] table, int[] pos) {
         float[] out = new float[pos.length * headSize];
         for (int i = 0; i < pos.length; i++) {

@@ -22,7 +22,17 @@ import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-class CausalLmTest {
+/**
+ * What every forward kernel must do; {@link CausalLmOnJavaTest} and {@link CausalLmOnTorchTest} run it on
+ * each.
+ */
+abstract class CausalLmTest {
+
+    abstract ForwardBackend backend();
+
+    CausalLm lm(Checkpoint checkpoint, int positions) {
+        return new CausalLm(checkpoint, Device.cpu(), positions, checkpoint.config().vocabSize(), backend());
+    }
 
     @TempDir
     Path tmp;
@@ -46,7 +56,7 @@ class CausalLmTest {
         }
         int[] tokens = {1, 5, 9, 60, 33, 2, 17, 17, 40, 12};
         double[][] expected = new ReferenceLlama(config, weights, interleaved).logits(tokens);
-        try (CausalLm lm = new CausalLm(loaded, Device.cpu(), 64); KvCache cache = lm.newCache(64)) {
+        try (CausalLm lm = lm(loaded, 64); KvCache cache = lm.newCache(64)) {
             float[][] actual = lm.forwardChain(cache, tokens, true);
             for (int t = 0; t < tokens.length; t++) {
                 double diff = Logits.maxRelativeDifference(actual[t], expected[t]);
@@ -61,7 +71,7 @@ class CausalLmTest {
         Checkpoint checkpoint = RandomModels.checkpoint(config, 3);
         int[] tokens = {1, 8, 30, 22, 4, 50};
         double[][] expected = new ReferenceLlama(config, checkpoint.weights(), false).logits(tokens);
-        try (CausalLm lm = new CausalLm(checkpoint, Device.cpu(), 64); KvCache cache = lm.newCache(64)) {
+        try (CausalLm lm = lm(checkpoint, 64); KvCache cache = lm.newCache(64)) {
             for (int t = 0; t < tokens.length; t++) {
                 float[][] row = lm.forwardChain(cache, new int[] {tokens[t]}, true);
                 cache.keep(new int[] {0});
@@ -75,7 +85,7 @@ class CausalLmTest {
         ModelConfig config = RandomModels.config(32, 48, 2, 4, 2, 61, 128, false);
         Checkpoint checkpoint = RandomModels.checkpoint(config, 11);
         Random random = new Random(5);
-        try (CausalLm lm = new CausalLm(checkpoint, Device.cpu(), 128)) {
+        try (CausalLm lm = lm(checkpoint, 128)) {
             for (int trial = 0; trial < 5; trial++) {
                 int[] context = random.ints(3 + trial, 0, 61).toArray();
                 RandomTree tree = RandomTree.generate(random, 1 + random.nextInt(15), 61);
@@ -107,7 +117,7 @@ class CausalLmTest {
         ModelConfig config = RandomModels.config(32, 48, 2, 4, 2, 61, 128, false);
         Checkpoint checkpoint = RandomModels.checkpoint(config, 17);
         Random random = new Random(21);
-        try (CausalLm lm = new CausalLm(checkpoint, Device.cpu(), 128); KvPool pool = lm.newPool(5, 128)) {
+        try (CausalLm lm = lm(checkpoint, 128); KvPool pool = lm.newPool(5, 128)) {
             int sequences = 4;
             List<int[]> contexts = new java.util.ArrayList<>();
             List<RandomTree> trees = new java.util.ArrayList<>();
@@ -156,7 +166,7 @@ class CausalLmTest {
         ModelConfig config = RandomModels.config(32, 48, 2, 4, 2, 61, 128, true);
         Checkpoint checkpoint = RandomModels.checkpoint(config, 13);
         Random random = new Random(9);
-        try (CausalLm lm = new CausalLm(checkpoint, Device.cpu(), 128)) {
+        try (CausalLm lm = lm(checkpoint, 128)) {
             for (int trial = 0; trial < 5; trial++) {
                 int[] context = random.ints(4, 0, 61).toArray();
                 RandomTree tree = RandomTree.generate(random, 12, 61);
@@ -249,7 +259,7 @@ class CausalLmTest {
     @Test
     void aPoolHandsOutEachSlotOnceAndTakesItBackOnClose() {
         ModelConfig config = RandomModels.config(32, 48, 2, 4, 2, 61, 128, false);
-        try (CausalLm lm = new CausalLm(RandomModels.checkpoint(config, 3), Device.cpu(), 128);
+        try (CausalLm lm = lm(RandomModels.checkpoint(config, 3), 128);
              KvPool pool = lm.newPool(2, 64)) {
             KvCache a = pool.acquire();
             KvCache b = pool.acquire();

@@ -58,15 +58,23 @@ class ModelFamiliesTest {
                         RopeScaling.NONE, false, false, false, true, 0)), 20));
     }
 
+    /** Every family on each forward kernel. */
+    static Stream<Arguments> familiesOnEachBackend() {
+        return families().flatMap(f -> Stream.of(ForwardBackend.values()).map(b -> {
+            Object[] a = f.get();
+            return Arguments.of(a[0], a[1], a[2], b);
+        }));
+    }
+
     private Checkpoint writeAndLoad(ModelConfig c, Map<String, WeightTensor> weights) throws Exception {
         Path dir = tmp.resolve(c.architecture().family() + "-" + System.nanoTime());
         RandomModels.writeHf(dir, c, weights, SafetensorsWriter.Dtype.F32);
         return HfCheckpointLoader.load(dir);
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("families")
-    void causalRunMatchesTheFamilysReference(String name, ModelConfig c, int length) throws Exception {
+    @ParameterizedTest(name = "{0} ({3})")
+    @MethodSource("familiesOnEachBackend")
+    void causalRunMatchesTheFamilysReference(String name, ModelConfig c, int length, ForwardBackend backend) throws Exception {
         Map<String, WeightTensor> weights = RandomModels.weights(c, 17);
         Checkpoint loaded = writeAndLoad(c, weights);
         ModelConfig expectedConfig = c.architecture().slidingWindow() > 0
@@ -74,7 +82,7 @@ class ModelFamiliesTest {
         assertEquals(expectedConfig, loaded.config(), "config.json round trip");
         int[] tokens = new Random(length).ints(length, 0, c.vocabSize()).toArray();
         double[][] expected = new ReferenceLlama(c, weights, false).logits(tokens);
-        try (CausalLm lm = new CausalLm(loaded, Device.cpu(), c.maxPositions()); KvCache cache = lm.newCache(c.maxPositions())) {
+        try (CausalLm lm = new CausalLm(loaded, Device.cpu(), c.maxPositions(), c.vocabSize(), backend); KvCache cache = lm.newCache(c.maxPositions())) {
             float[][] actual = lm.forwardChain(cache, tokens, true);
             for (int t = 0; t < tokens.length; t++) {
                 double diff = Logits.maxRelativeDifference(actual[t], expected[t]);
@@ -83,14 +91,14 @@ class ModelFamiliesTest {
         }
     }
 
-    @ParameterizedTest(name = "{0}")
-    @MethodSource("families")
-    void treeAgainstACacheMatchesTheFamilysReference(String name, ModelConfig c, int length) throws Exception {
+    @ParameterizedTest(name = "{0} ({3})")
+    @MethodSource("familiesOnEachBackend")
+    void treeAgainstACacheMatchesTheFamilysReference(String name, ModelConfig c, int length, ForwardBackend backend) throws Exception {
         Map<String, WeightTensor> weights = RandomModels.weights(c, 23);
         Checkpoint loaded = writeAndLoad(c, weights);
         ReferenceLlama reference = new ReferenceLlama(c, weights, false);
         Random random = new Random(7);
-        try (CausalLm lm = new CausalLm(loaded, Device.cpu(), c.maxPositions() + 16)) {
+        try (CausalLm lm = new CausalLm(loaded, Device.cpu(), c.maxPositions() + 16, c.vocabSize(), backend)) {
             int[] context = random.ints(Math.max(1, length - 8), 0, c.vocabSize()).toArray();
             CausalLmTest.RandomTree tree = CausalLmTest.RandomTree.generate(random, 8, c.vocabSize());
             float[][] treeLogits;

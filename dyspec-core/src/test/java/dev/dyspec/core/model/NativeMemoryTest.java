@@ -20,7 +20,7 @@ class NativeMemoryTest {
 
     @Test
     void thousandForwardsLeaveResidentMemoryFlat() throws IOException {
-        ModelLoader loader = new ModelLoader(Device.cpu(), 66);
+        ModelLoader loader = new ModelLoader(Device.cpu(), 66, ForwardBackend.TORCH);
         try (LanguageModel model = loader.load(SharedModels.shipped("dyspec-target"));
              KvCache cache = model.lm().newCache(600)) {
             int[] context = model.tokenizer().encode("Once upon a time there was a little dog");
@@ -47,7 +47,7 @@ class NativeMemoryTest {
 
     @Test
     void manySessionsLeaveResidentMemoryFlat() throws IOException {
-        ModelLoader loader = new ModelLoader(Device.cpu(), 66);
+        ModelLoader loader = new ModelLoader(Device.cpu(), 66, ForwardBackend.TORCH);
         try (SpeculativeDecoder decoder = new SpeculativeDecoder(loader.load(SharedModels.shipped("dyspec-target")),
                 loader.load(SharedModels.shipped("dyspec-draft")), 64)) {
             Runnable generation = () -> decoder.generate(new GenerationRequest(decoder.encodePrompt("Once upon a time"), 24,

@@ -1,0 +1,237 @@
+package dev.dyspec.core.model;
+
+import dev.dyspec.core.checkpoint.ModelConfig;
+import java.util.List;
+
+/**
+ * The forward in plain Java over the JDK's vector API, for CPUs: a small model's forward through
+ * libtorch pays a JNI call and a dispatch for each of ≈ 50 tensor operations per layer, more than the
+ * arithmetic; here the whole layer is a handful of loops over Java arrays, and the products
+ * ({@link VectorMath}) use the CPU's SIMD registers. Follows {@link TorchKernel} step for step (same
+ * prepared weights), so both agree within float rounding.
+ */
+final class JavaKernel implements ForwardKernel {
+
+    private final ModelConfig config;
+    private final PreparedWeights w;
+    private final RotaryTable rotary;
+    private final MatmulThreads threads;
+    private final long layerMultiplyAdds; // per row, all layers
+
+    /** @param threads threads a forward's products may use, the caller's included */
+    JavaKernel(PreparedWeights weights, RotaryTable rotary, int threads) {
+        this.config = weights.config;
+        this.w = weights;
+        this.rotary = rotary;
+        this.threads = new MatmulThreads(threads, "forward");
+        int d = config.hiddenSize();
+        this.layerMultiplyAdds = (long) config.numLayers()
+                * ((long) d * weights.qkvWidth() + (long) config.qDim() * d + 3L * d * config.intermediateSize());
+    }
+
+    @Override
+    public KvStorage newStorage(int slots, int capacity) {
+        return new HeapKvStorage(config.numLayers(), config.kvDim(), slots, capacity);
+    }
+
+    @Override
+    public float[] run(List<CausalLm.Rows> batch, int[] offset, int total, int[] headRows) {
+        boolean held = threads.begin(total * layerMultiplyAdds + (long) headRows.length * config.hiddenSize() * w.scoredVocab);
+        try {
+            return run(batch, offset, total, headRows, held);
+        } finally {
+            threads.end(held);
+        }
+    }
+
+    private float[] run(List<CausalLm.Rows> batch, int[] offset, int total, int[] headRows, boolean held) {
+        int d = config.hiddenSize();
+        int hidden = config.intermediateSize();
+        int qkvWidth = w.qkvWidth();
+        float[] x = new float[total * d];         // (N, dim) the residual stream
+        float[] h = new float[total * d];         // (N, dim) normalized
+        float[] qkv = new float[total * qkvWidth]; // (N, (H + 2 KV) * hd)
+        float[] attn = new float[total * config.qDim()];
+        float[] sum = new float[total * d];       // (N, dim) a block's output
+        float[] gateUp = new float[total * 2 * hidden];
+        float[] act = new float[total * hidden];
+        int[] positions = new int[total];
+        for (int b = 0; b < batch.size(); b++) {
+            CausalLm.Rows r = batch.get(b);
+            for (int i = 0; i < r.tokens().length; i++) {
+                System.arraycopy(w.embed, r.tokens()[i] * d, x, (offset[b] + i) * d, d);
+            }
+            System.arraycopy(r.positions(), 0, positions, offset[b], r.tokens().length);
+        }
+        HeapKvStorage[] storage = new HeapKvStorage[batch.size()];
+        for (int b = 0; b < batch.size(); b++) {
+            KvPool pool = batch.get(b).cache().pool();
+            pool.flushMoves();
+            storage[b] = (HeapKvStorage) pool.storage();
+        }
+        for (int l = 0; l < config.numLayers(); l++) {
+            rmsNormalized(x, h, total, d);
+            threads.matmul(held, h, total, d, w.wqkv[l], qkvWidth, qkv);
+            addBias(qkv, total, w.bqkv == null ? null : w.bqkv[l]);
+            rotateQueriesAndKeys(qkv, total, positions, l);
+            for (int b = 0; b < batch.size(); b++) {
+                store(batch.get(b), offset[b], qkv, storage[b], l);
+            }
+            for (int b = 0; b < batch.size(); b++) {
+                attend(batch.get(b), offset[b], qkv, storage[b], l, attn);
+            }
+            threads.matmul(held, attn, total, config.qDim(), w.wo[l], d, sum);
+            addBias(sum, total, w.bo == null ? null : w.bo[l]);
+            add(x, sum);
+            rmsNormalized(x, h, total, d);
+            threads.matmul(held, h, total, d, w.wGateUp[l], 2 * hidden, gateUp);
+            addBias(gateUp, total, w.bGateUp == null ? null : w.bGateUp[l]);
+            for (int r = 0; r < total; r++) {
+                int g = r * 2 * hidden;
+                for (int j = 0; j < hidden; j++) {
+                    float gate = gateUp[g + j];
+                    act[r * hidden + j] = gate / (1f + (float) Math.exp(-gate)) * gateUp[g + hidden + j];
+                }
+            }
+            threads.matmul(held, act, total, hidden, w.wDown[l], d, sum);
+            addBias(sum, total, w.bDown == null ? null : w.bDown[l]);
+            add(x, sum);
+        }
+        if (headRows.length == 0) {
+            return null;
+        }
+        float[] selected = new float[headRows.length * d];
+        for (int i = 0; i < headRows.length; i++) {
+            System.arraycopy(x, headRows[i] * d, selected, i * d, d);
+        }
+        rmsNormalized(selected, selected, headRows.length, d);
+        float[] logits = new float[headRows.length * w.scoredVocab];
+        threads.matmul(held, selected, headRows.length, d, w.lmHead, w.scoredVocab, logits);
+        return logits;
+    }
+
+    /** Per head of the q/k block: the optional q/k norm, then the rotation to the row's position. */
+    private void rotateQueriesAndKeys(float[] qkv, int total, int[] positions, int layer) {
+        int hd = config.headSize();
+        int heads = config.numHeads() + config.numKvHeads();
+        int width = w.qkvWidth();
+        float[] norm = w.qkNorm == null ? null : w.qkNorm[layer];
+        for (int r = 0; r < total; r++) {
+            for (int head = 0; head < heads; head++) {
+                int at = r * width + head * hd;
+                if (norm != null) {
+                    float scale = inverseRms(qkv, at, hd);
+                    for (int j = 0; j < hd; j++) {
+                        qkv[at + j] = qkv[at + j] * scale * norm[head * hd + j];
+                    }
+                }
+                rotary.rotate(qkv, at, positions[r]);
+            }
+        }
+    }
+
+    /** Writes the sequence's new keys and values after its cache's current length. */
+    private void store(CausalLm.Rows r, int first, float[] qkv, HeapKvStorage storage, int layer) {
+        int kvDim = config.kvDim();
+        int width = w.qkvWidth();
+        int slot = r.cache().slot();
+        int base = r.cache().length();
+        for (int i = 0; i < r.tokens().length; i++) {
+            int from = (first + i) * width + config.qDim();
+            System.arraycopy(qkv, from, storage.keys[layer][slot], (base + i) * kvDim, kvDim);
+            System.arraycopy(qkv, from + kvDim, storage.values[layer][slot], (base + i) * kvDim, kvDim);
+        }
+    }
+
+    /**
+     * Each new row's attention over its sequence: the committed prefix, then the scratch entries and new
+     * rows its mask allows. Masked entries are left out, which is what their additive -1e9 gives in
+     * {@link TorchKernel} (exp underflows to 0).
+     */
+    private void attend(CausalLm.Rows r, int first, float[] qkv, HeapKvStorage storage, int layer, float[] attn) {
+        int hd = config.headSize();
+        int heads = config.numHeads();
+        int group = heads / config.numKvHeads();
+        int kvDim = config.kvDim();
+        int width = w.qkvWidth();
+        int committed = r.cache().committed();
+        int n = r.tokens().length;
+        int length = r.cache().length() + n;
+        float[] keys = storage.keys[layer][r.cache().slot()];
+        float[] values = storage.values[layer][r.cache().slot()];
+        int[] visible = new int[length];
+        float[] scores = new float[length];
+        for (int i = 0; i < n; i++) {
+            boolean[] mask = r.attend()[i];
+            int count = 0;
+            for (int j = 0; j < length; j++) {
+                if (j < committed || mask[j - committed]) {
+                    visible[count++] = j;
+                }
+            }
+            int row = first + i;
+            for (int head = 0; head < heads; head++) {
+                int q = row * width + head * hd;
+                int kv = (head / group) * hd;
+                float max = Float.NEGATIVE_INFINITY;
+                for (int c = 0; c < count; c++) {
+                    float s = VectorMath.dot(qkv, q, keys, visible[c] * kvDim + kv, hd);
+                    scores[c] = s;
+                    max = Math.max(max, s);
+                }
+                float total = 0f;
+                for (int c = 0; c < count; c++) {
+                    float e = (float) Math.exp(scores[c] - max);
+                    scores[c] = e;
+                    total += e;
+                }
+                int out = row * config.qDim() + head * hd;
+                java.util.Arrays.fill(attn, out, out + hd, 0f);
+                float inverse = 1f / total;
+                for (int c = 0; c < count; c++) {
+                    VectorMath.axpy(scores[c] * inverse, values, visible[c] * kvDim + kv, attn, out, hd);
+                }
+            }
+        }
+    }
+
+    private float inverseRms(float[] v, int at, int n) {
+        double squares = 0;
+        for (int j = 0; j < n; j++) {
+            squares += (double) v[at + j] * v[at + j];
+        }
+        return (float) (1.0 / Math.sqrt(squares / n + config.rmsNormEps()));
+    }
+
+    /** x / sqrt(mean(x²) + eps) per row; the norm's weight lives in the next projection. */
+    private void rmsNormalized(float[] in, float[] out, int rows, int d) {
+        for (int r = 0; r < rows; r++) {
+            float scale = inverseRms(in, r * d, d);
+            for (int j = 0; j < d; j++) {
+                out[r * d + j] = in[r * d + j] * scale;
+            }
+        }
+    }
+
+    private static void addBias(float[] y, int rows, float[] bias) {
+        if (bias == null) {
+            return;
+        }
+        for (int r = 0; r < rows; r++) {
+            for (int j = 0; j < bias.length; j++) {
+                y[r * bias.length + j] += bias[j];
+            }
+        }
+    }
+
+    private static void add(float[] x, float[] y) {
+        for (int i = 0; i < x.length; i++) {
+            x[i] += y[i];
+        }
+    }
+
+    @Override
+    public void close() {
+        threads.close();
+    }
+}

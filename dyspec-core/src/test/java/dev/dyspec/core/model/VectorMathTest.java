@@ -1,0 +1,65 @@
+package dev.dyspec.core.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+class VectorMathTest {
+
+    @ParameterizedTest(name = "{0} rows, {1} -> {2}")
+    @CsvSource({"1, 7, 5", "1, 64, 4096", "2, 33, 77", "3, 256, 688", "5, 128, 130", "16, 100, 257", "9, 17, 1"})
+    void productsMatchADoublePrecisionReference(int n, int in, int out) {
+        Random random = new Random(n * 31L + in * 7L + out);
+        float[] x = gaussian(random, n * in);
+        float[] w = gaussian(random, in * out);
+        float[] y = new float[n * out];
+        VectorMath.matmul(x, n, in, w, out, y);
+        for (int r = 0; r < n; r++) {
+            for (int j = 0; j < out; j++) {
+                double expected = 0;
+                double scale = 0;
+                for (int i = 0; i < in; i++) {
+                    expected += (double) x[r * in + i] * w[i * out + j];
+                    scale += Math.abs((double) x[r * in + i] * w[i * out + j]);
+                }
+                assertTrue(Math.abs(y[r * out + j] - expected) <= 1e-5 * scale + 1e-6,
+                        "row " + r + " column " + j + ": " + y[r * out + j] + " vs " + expected);
+            }
+        }
+    }
+
+    /** Row blocking and the split across threads only change who computes a column, never its bits. */
+    @ParameterizedTest(name = "{0} rows, {1} -> {2}")
+    @CsvSource({"1, 256, 768", "2, 300, 1376", "7, 256, 4096", "16, 688, 256", "3, 64, 1001"})
+    void aRowsResultDoesNotDependOnItsCompanyOrTheThreads(int n, int in, int out) {
+        Random random = new Random(n + in + out);
+        float[] x = gaussian(random, n * in);
+        float[] w = gaussian(random, in * out);
+        float[] together = new float[n * out];
+        VectorMath.matmul(x, n, in, w, out, together);
+        float[] split = new float[n * out];
+        try (MatmulThreads threads = new MatmulThreads(3, "test")) {
+            boolean held = threads.begin(Long.MAX_VALUE);
+            threads.matmul(held, x, n, in, w, out, split);
+            threads.end(held);
+            assertTrue(held, "a forward takes idle helpers");
+        }
+        assertArrayEquals(together, split);
+        for (int r = 0; r < n; r++) {
+            float[] alone = new float[out];
+            VectorMath.matmul(java.util.Arrays.copyOfRange(x, r * in, (r + 1) * in), 1, in, w, out, alone);
+            assertArrayEquals(alone, java.util.Arrays.copyOfRange(together, r * out, (r + 1) * out), "row " + r);
+        }
+    }
+
+    private static float[] gaussian(Random random, int size) {
+        float[] a = new float[size];
+        for (int i = 0; i < size; i++) {
+            a[i] = (float) random.nextGaussian();
+        }
+        return a;
+    }
+}
