@@ -184,6 +184,29 @@ public final class CausalLm implements AutoCloseable {
         return results;
     }
 
+    /**
+     * Runs forwards of the sizes decoding uses until the JIT has compiled the kernel: the Java kernel's
+     * vector code runs 10-100× slower until it is compiled, which would otherwise fall on the first
+     * requests.
+     */
+    public void warmUp() {
+        if (backend != ForwardBackend.JAVA) {
+            return;
+        }
+        int capacity = Math.min(rotaryPositions, 64);
+        try (KvCache cache = newCache(capacity)) {
+            int[][] shapes = {{1, 300}, {2, 60}, {8, 60}, {16, 20}};
+            for (int[] shape : shapes) {
+                int n = Math.min(shape[0], capacity);
+                int[] tokens = new int[n];
+                for (int i = 0; i < shape[1]; i++) {
+                    forwardChain(cache, tokens, true);
+                    cache.discardScratch();
+                }
+            }
+        }
+    }
+
     /** Runs a causal sequence through the model and commits it to the cache, computing no logits. */
     public void prefill(KvCache cache, int[] tokens) {
         forwardChain(cache, tokens, false);

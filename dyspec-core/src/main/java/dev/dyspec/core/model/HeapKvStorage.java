@@ -1,13 +1,14 @@
 package dev.dyspec.core.model;
 
 /**
- * Keys and values in Java arrays for {@link JavaKernel}: per layer and slot one array of (capacity,
- * kv_heads, head_size), so no array grows past what one sequence needs. Moves happen at once.
+ * Keys and values in Java arrays for {@link JavaKernel}, per layer and slot, so no array grows past what
+ * one sequence needs. Keys are stored transposed, position last: a query's scores against every position
+ * are then products along contiguous memory, vectorized over positions. Moves happen at once.
  */
 final class HeapKvStorage implements KvStorage {
 
-    final float[][][] keys;    // (layer) (slot) (capacity * kv_dim)
-    final float[][][] values;  // (layer) (slot) (capacity * kv_dim)
+    final float[][][] keys;    // (layer) (slot) (kv_heads * head_size, capacity): keys[c * capacity + position]
+    final float[][][] values;  // (layer) (slot) (capacity, kv_heads * head_size)
     final int capacity;
     final int kvDim;
 
@@ -25,14 +26,24 @@ final class HeapKvStorage implements KvStorage {
     @Override
     public void move(long[] from, long[] to) {
         int n = from.length;
+        float[] staged = new float[n * kvDim];
         for (int l = 0; l < keys.length; l++) {
-            for (float[][] table : new float[][][] {keys[l], values[l]}) {
-                float[] staged = new float[n * kvDim];
-                for (int i = 0; i < n; i++) {
-                    System.arraycopy(table[slot(from[i])], entry(from[i]), staged, i * kvDim, kvDim);
+            for (int i = 0; i < n; i++) {
+                System.arraycopy(values[l][slot(from[i])], position(from[i]) * kvDim, staged, i * kvDim, kvDim);
+            }
+            for (int i = 0; i < n; i++) {
+                System.arraycopy(staged, i * kvDim, values[l][slot(to[i])], position(to[i]) * kvDim, kvDim);
+            }
+            for (int i = 0; i < n; i++) {
+                float[] k = keys[l][slot(from[i])];
+                for (int c = 0; c < kvDim; c++) {
+                    staged[i * kvDim + c] = k[c * capacity + position(from[i])];
                 }
-                for (int i = 0; i < n; i++) {
-                    System.arraycopy(staged, i * kvDim, table[slot(to[i])], entry(to[i]), kvDim);
+            }
+            for (int i = 0; i < n; i++) {
+                float[] k = keys[l][slot(to[i])];
+                for (int c = 0; c < kvDim; c++) {
+                    k[c * capacity + position(to[i])] = staged[i * kvDim + c];
                 }
             }
         }
@@ -42,8 +53,8 @@ final class HeapKvStorage implements KvStorage {
         return (int) (row / capacity);
     }
 
-    private int entry(long row) {
-        return (int) (row % capacity) * kvDim;
+    private int position(long row) {
+        return (int) (row % capacity);
     }
 
     @Override

@@ -87,11 +87,7 @@ final class JavaKernel implements ForwardKernel {
             threads.matmul(held, h, total, d, w.wGateUp[l], 2 * hidden, gateUp);
             addBias(gateUp, total, w.bGateUp == null ? null : w.bGateUp[l]);
             for (int r = 0; r < total; r++) {
-                int g = r * 2 * hidden;
-                for (int j = 0; j < hidden; j++) {
-                    float gate = gateUp[g + j];
-                    act[r * hidden + j] = gate / (1f + (float) Math.exp(-gate)) * gateUp[g + hidden + j];
-                }
+                VectorMath.swiglu(gateUp, r * 2 * hidden, hidden, act, r * hidden);
             }
             threads.matmul(held, act, total, hidden, w.wDown[l], d, sum);
             addBias(sum, total, w.bDown == null ? null : w.bDown[l]);
@@ -136,17 +132,22 @@ final class JavaKernel implements ForwardKernel {
         int width = w.qkvWidth();
         int slot = r.cache().slot();
         int base = r.cache().length();
+        float[] keys = storage.keys[layer][slot];
+        int capacity = storage.capacity;
         for (int i = 0; i < r.tokens().length; i++) {
             int from = (first + i) * width + config.qDim();
-            System.arraycopy(qkv, from, storage.keys[layer][slot], (base + i) * kvDim, kvDim);
+            for (int c = 0; c < kvDim; c++) {
+                keys[c * capacity + base + i] = qkv[from + c];
+            }
             System.arraycopy(qkv, from + kvDim, storage.values[layer][slot], (base + i) * kvDim, kvDim);
         }
     }
 
     /**
      * Each new row's attention over its sequence: the committed prefix, then the scratch entries and new
-     * rows its mask allows. Masked entries are left out, which is what their additive -1e9 gives in
-     * {@link TorchKernel} (exp underflows to 0).
+     * rows its mask allows. Scores are computed for every position (vectorized over positions), the
+     * softmax only over visible ones: masked entries are left out, which is what their additive -1e9 gives
+     * in {@link TorchKernel} (exp underflows to 0).
      */
     private void attend(CausalLm.Rows r, int first, float[] qkv, HeapKvStorage storage, int layer, float[] attn) {
         int hd = config.headSize();
@@ -157,40 +158,32 @@ final class JavaKernel implements ForwardKernel {
         int committed = r.cache().committed();
         int n = r.tokens().length;
         int length = r.cache().length() + n;
+        int capacity = storage.capacity;
         float[] keys = storage.keys[layer][r.cache().slot()];
         float[] values = storage.values[layer][r.cache().slot()];
         int[] visible = new int[length];
         float[] scores = new float[length];
+        float[] probs = new float[length];
         for (int i = 0; i < n; i++) {
             boolean[] mask = r.attend()[i];
-            int count = 0;
-            for (int j = 0; j < length; j++) {
-                if (j < committed || mask[j - committed]) {
+            int count = committed;
+            for (int j = 0; j < committed; j++) {
+                visible[j] = j;
+            }
+            for (int j = committed; j < length; j++) {
+                if (mask[j - committed]) {
                     visible[count++] = j;
                 }
             }
             int row = first + i;
             for (int head = 0; head < heads; head++) {
-                int q = row * width + head * hd;
                 int kv = (head / group) * hd;
-                float max = Float.NEGATIVE_INFINITY;
+                VectorMath.scores(qkv, row * width + head * hd, keys, kv * capacity, capacity, hd, length, scores);
                 for (int c = 0; c < count; c++) {
-                    float s = VectorMath.dot(qkv, q, keys, visible[c] * kvDim + kv, hd);
-                    scores[c] = s;
-                    max = Math.max(max, s);
+                    probs[c] = scores[visible[c]];
                 }
-                float total = 0f;
-                for (int c = 0; c < count; c++) {
-                    float e = (float) Math.exp(scores[c] - max);
-                    scores[c] = e;
-                    total += e;
-                }
-                int out = row * config.qDim() + head * hd;
-                java.util.Arrays.fill(attn, out, out + hd, 0f);
-                float inverse = 1f / total;
-                for (int c = 0; c < count; c++) {
-                    VectorMath.axpy(scores[c] * inverse, values, visible[c] * kvDim + kv, attn, out, hd);
-                }
+                VectorMath.softmax(probs, count);
+                VectorMath.weightedRows(probs, visible, count, values, kvDim, kv, attn, row * config.qDim() + head * hd, hd);
             }
         }
     }

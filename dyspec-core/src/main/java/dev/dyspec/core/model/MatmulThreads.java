@@ -1,38 +1,46 @@
 package dev.dyspec.core.model;
 
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 
 /**
- * Splits {@link JavaKernel}'s products by output columns between the calling thread and helper threads.
- * Helpers spin only while a forward runs ({@link #begin} to {@link #end}) and sleep in between: a spinning
- * pool beside other work is what slows libtorch down tenfold on shared cores, and a handoff through a
- * sleeping thread (tens of µs) would cost as much as a small product. Each column is computed by the same
- * loop whichever thread takes it, so results do not depend on the split. Only one forward at a time uses
- * the helpers; a concurrent one computes alone.
+ * Shares {@link JavaKernel}'s products between the calling thread and helper threads: a product is cut
+ * into column chunks that every thread claims in turn until none are left, so a helper that the OS has
+ * not scheduled yet (a JIT compiler or another process on the core) costs the caller nothing but the
+ * chunk it holds. Helpers spin only while a forward runs ({@link #begin} to {@link #end}) and sleep in
+ * between: a pool spinning beside other work is what slows libtorch down tenfold on shared cores, and a
+ * handoff through a sleeping thread (tens of µs) would cost as much as a small product. Each column is
+ * computed by the same loop whichever thread takes it, so results do not depend on the split. One
+ * forward at a time uses the helpers; a concurrent one computes alone.
  */
 final class MatmulThreads implements AutoCloseable {
 
-    /** Products smaller than this many multiply-adds are not worth a handoff. */
+    /** Products smaller than this many multiply-adds are not worth sharing. */
     static final long SPLIT_THRESHOLD = 1L << 16;
 
-    private final Helper[] helpers;
+    private final Thread[] helpers;
     private final AtomicBoolean owned = new AtomicBoolean();
+    private volatile Task current;
+    private volatile boolean awake;
     private volatile boolean closed;
 
     /** @param threads threads a product may use, the caller included (1: no helpers) */
     MatmulThreads(int threads, String name) {
-        helpers = new Helper[Math.max(0, threads - 1)];
+        helpers = new Thread[Math.max(0, threads - 1)];
         for (int i = 0; i < helpers.length; i++) {
-            helpers[i] = new Helper();
-            Thread t = new Thread(helpers[i], name + "-matmul-" + (i + 1));
-            t.setDaemon(true);
-            helpers[i].thread = t;
-            t.start();
+            helpers[i] = new Thread(this::help, name + "-matmul-" + (i + 1));
+            helpers[i].setDaemon(true);
+            helpers[i].start();
         }
     }
 
-    /** Threads a forward may use: {@code dyspec.forward.threads}, else the processors this JVM may use, at most 4. */
+    /**
+     * Threads a forward may use: {@code dyspec.forward.threads}, else one on a machine of two processors or
+     * fewer (measured on 2 cores: a helper spinning beside the JIT, the GC and the service's own threads
+     * lost more to waiting than it won, 493 vs 573 tokens/s target-only), else half the processors, at
+     * most 4.
+     */
     static int defaultThreads() {
         String configured = System.getProperty("dyspec.forward.threads");
         if (configured != null && !configured.isBlank()) {
@@ -42,7 +50,8 @@ final class MatmulThreads implements AutoCloseable {
                 throw new IllegalArgumentException("dyspec.forward.threads must be a whole number, got '" + configured + "'");
             }
         }
-        return Math.min(4, Runtime.getRuntime().availableProcessors());
+        int processors = Runtime.getRuntime().availableProcessors();
+        return processors <= 2 ? 1 : Math.min(4, processors / 2);
     }
 
     /**
@@ -54,112 +63,99 @@ final class MatmulThreads implements AutoCloseable {
         if (helpers.length == 0 || multiplyAdds < SPLIT_THRESHOLD * 8 || closed || !owned.compareAndSet(false, true)) {
             return false;
         }
-        for (Helper h : helpers) {
-            h.awake = true;
-            LockSupport.unpark(h.thread);
+        awake = true;
+        for (Thread h : helpers) {
+            LockSupport.unpark(h);
         }
         return true;
     }
 
     void end(boolean held) {
-        if (!held) {
-            return;
+        if (held) {
+            awake = false;
+            owned.set(false);
         }
-        for (Helper h : helpers) {
-            h.awake = false;
-        }
-        owned.set(false);
     }
 
-    /** {@link VectorMath#matmul}, split by columns across the helpers when {@code held}. */
+    /** {@link VectorMath#matmul}, shared by column chunks with the helpers when {@code held}. */
     void matmul(boolean held, float[] x, int n, int in, float[] w, int out, float[] y) {
-        long work = (long) n * in * out;
-        int lanes = VectorMath.lanes();
-        int parts = helpers.length + 1;
-        int chunk = (out / parts) / lanes * lanes; // vector-aligned; the caller's part takes the rest
-        if (!held || work < SPLIT_THRESHOLD || chunk == 0) {
+        int strip = 4 * VectorMath.lanes();
+        int strips = out / strip;
+        if (!held || (long) n * in * out < SPLIT_THRESHOLD || strips < 2) {
             VectorMath.matmul(x, n, in, w, out, y);
             return;
         }
-        for (int i = 0; i < helpers.length; i++) {
-            int from = out - (i + 1) * chunk;
-            helpers[i].post(x, n, in, w, out, y, from, from + chunk);
+        int chunks = Math.min(strips, 4 * (helpers.length + 1));
+        Task task = new Task(x, n, in, w, out, y, strips / chunks * strip, chunks);
+        current = task;
+        task.work();
+        while (task.finished.get() < chunks) {
+            Thread.onSpinWait();
         }
-        VectorMath.matmulColumns(x, n, in, w, out, y, 0, out - helpers.length * chunk);
-        for (Helper h : helpers) {
-            h.await();
+        if (task.failure != null) {
+            throw new IllegalStateException("a product's helper failed", task.failure);
+        }
+    }
+
+    private void help() {
+        Task seen = null;
+        while (!closed) {
+            Task t = current;
+            if (t != seen) {
+                seen = t;
+                t.work();
+            } else if (awake) {
+                Thread.onSpinWait();
+            } else {
+                LockSupport.park(this);
+            }
         }
     }
 
     @Override
     public void close() {
         closed = true;
-        for (Helper h : helpers) {
-            h.stop = true;
-            LockSupport.unpark(h.thread);
+        for (Thread h : helpers) {
+            LockSupport.unpark(h);
         }
     }
 
-    /** One helper thread: takes posted column ranges while awake, parks otherwise. */
-    private static final class Helper implements Runnable {
+    /** One product, cut into column chunks; the last chunk also takes the columns past the others. */
+    private static final class Task {
 
-        Thread thread;
-        volatile boolean awake;
-        volatile boolean stop;
-        private volatile int posted;
-        private volatile int done;
-        private volatile Throwable failure;
-        // the task; written before {@code posted} is incremented, read after it is seen
-        private float[] x;
-        private float[] w;
-        private float[] y;
-        private int n;
-        private int in;
-        private int out;
-        private int from;
-        private int to;
+        final float[] x;
+        final float[] w;
+        final float[] y;
+        final int n;
+        final int in;
+        final int out;
+        final int chunkColumns;
+        final int chunks;
+        final AtomicInteger next = new AtomicInteger();
+        final AtomicInteger finished = new AtomicInteger();
+        volatile Throwable failure;
 
-        void post(float[] x, int n, int in, float[] w, int out, float[] y, int from, int to) {
+        Task(float[] x, int n, int in, float[] w, int out, float[] y, int chunkColumns, int chunks) {
             this.x = x;
             this.n = n;
             this.in = in;
             this.w = w;
             this.out = out;
             this.y = y;
-            this.from = from;
-            this.to = to;
-            posted = posted + 1; // only the forward holding the helpers posts
+            this.chunkColumns = chunkColumns;
+            this.chunks = chunks;
         }
 
-        void await() {
-            int target = posted;
-            while (done != target) {
-                Thread.onSpinWait();
-            }
-            Throwable t = failure;
-            if (t != null) {
-                failure = null;
-                throw new IllegalStateException("matmul helper failed", t);
-            }
-        }
-
-        @Override
-        public void run() {
-            int seen = 0;
-            while (!stop) {
-                int p = posted;
-                if (p != seen) {
-                    try {
-                        VectorMath.matmulColumns(x, n, in, w, out, y, from, to);
-                    } catch (RuntimeException | Error e) {
-                        failure = e;
-                    }
-                    seen = p;
-                    done = p;
-                } else if (awake) {
-                    Thread.onSpinWait();
-                } else {
-                    LockSupport.park(this);
+        void work() {
+            int c;
+            while ((c = next.getAndIncrement()) < chunks) {
+                try {
+                    int from = c * chunkColumns;
+                    VectorMath.stripColumns(x, n, in, w, out, y, from, c == chunks - 1 ? out : from + chunkColumns);
+                } catch (RuntimeException | Error e) {
+                    failure = e;
+                } finally {
+                    finished.incrementAndGet();
                 }
             }
         }

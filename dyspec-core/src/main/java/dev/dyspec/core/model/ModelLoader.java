@@ -75,6 +75,7 @@ public final class ModelLoader {
             tokenizer.close();
             throw e;
         }
+        lm.warmUp();
         String name = Files.isDirectory(path) ? path.getFileName().toString()
                 : path.getFileName().toString().replaceFirst("\\.bin$", "");
         return new LanguageModel(name, path, lm, tokenizer, chat);

@@ -19,40 +19,45 @@ final class VectorMath {
     }
 
     /**
-     * y = x W for n rows: x (n, in), W (in, out), y (n, out), all row-major from offset 0. One row streams
-     * W once with its output row in L1; several rows keep 4-vector strips of two output rows in registers
-     * and reuse each loaded piece of W for both.
+     * y = x W for n rows: x (n, in), W (in, out), y (n, out), all row-major from offset 0, on this thread.
+     * One row streams W once, row by row, with its output row in L1 (the fastest order for one thread).
      */
     static void matmul(float[] x, int n, int in, float[] w, int out, float[] y) {
-        matmulColumns(x, n, in, w, out, y, 0, out);
+        if (n == 1) {
+            int vectorEnd = S.loopBound(out);
+            rowTimesMatrix(x, in, w, out, y, 0, vectorEnd);
+            scalarColumns(x, 0, in, w, out, y, vectorEnd, out);
+        } else {
+            stripColumns(x, n, in, w, out, y, 0, out);
+        }
     }
 
-    /** Columns {@code [from, to)} of {@link #matmul}; {@code from} a multiple of {@link #lanes()}. */
-    static void matmulColumns(float[] x, int n, int in, float[] w, int out, float[] y, int from, int to) {
+    /**
+     * Columns {@code [from, to)} of {@link #matmul} ({@code from} a multiple of {@link #lanes()}) by strips
+     * of 4 vectors per output row kept in registers, two rows at a time sharing each loaded piece of W:
+     * the order that scales when threads take column ranges of their own.
+     */
+    static void stripColumns(float[] x, int n, int in, float[] w, int out, float[] y, int from, int to) {
         int vectorEnd = from + S.loopBound(to - from);
-        if (n == 1) {
-            rowTimesMatrix(x, in, w, out, y, from, vectorEnd);
-        } else {
-            int strip = 4 * L;
-            int j = from;
-            for (; j + strip <= vectorEnd; j += strip) {
-                int r = 0;
-                for (; r + 2 <= n; r += 2) {
-                    strip2(x, r, in, w, out, y, j);
-                }
-                if (r < n) {
-                    strip1(x, r, in, w, out, y, j);
-                }
+        int strip = 4 * L;
+        int j = from;
+        for (; j + strip <= vectorEnd; j += strip) {
+            int r = 0;
+            for (; r + 2 <= n; r += 2) {
+                strip2(x, r, in, w, out, y, j);
             }
-            for (; j < vectorEnd; j += L) {
-                for (int r = 0; r < n; r++) {
-                    FloatVector a = FloatVector.zero(S);
-                    int xo = r * in;
-                    for (int i = 0, wo = j; i < in; i++, wo += out) {
-                        a = FloatVector.fromArray(S, w, wo).fma(FloatVector.broadcast(S, x[xo + i]), a);
-                    }
-                    a.intoArray(y, r * out + j);
+            if (r < n) {
+                strip1(x, r, in, w, out, y, j);
+            }
+        }
+        for (; j < vectorEnd; j += L) {
+            for (int r = 0; r < n; r++) {
+                FloatVector a = FloatVector.zero(S);
+                int xo = r * in;
+                for (int i = 0, wo = j; i < in; i++, wo += out) {
+                    a = FloatVector.fromArray(S, w, wo).fma(FloatVector.broadcast(S, x[xo + i]), a);
                 }
+                a.intoArray(y, r * out + j);
             }
         }
         for (int r = 0; r < n; r++) {
@@ -144,6 +149,110 @@ final class VectorMath {
                 a = Math.fma(w[i * out + j], x[xo + i], a);
             }
             y[r * out + j] = a;
+        }
+    }
+
+    /**
+     * out[p] = q · key(p) for positions p &lt; length, keys stored transposed: key(p)[t] =
+     * keys[base + t * capacity + p]. Strips of 4 vectors of positions stay in registers over the head's
+     * columns.
+     */
+    static void scores(float[] q, int qo, float[] keys, int base, int capacity, int hd, int length, float[] out) {
+        int strip = 4 * L;
+        int p = 0;
+        for (; p + strip <= length; p += strip) {
+            FloatVector a0 = FloatVector.zero(S);
+            FloatVector a1 = a0;
+            FloatVector a2 = a0;
+            FloatVector a3 = a0;
+            for (int t = 0, k = base + p; t < hd; t++, k += capacity) {
+                FloatVector b = FloatVector.broadcast(S, q[qo + t]);
+                a0 = FloatVector.fromArray(S, keys, k).fma(b, a0);
+                a1 = FloatVector.fromArray(S, keys, k + L).fma(b, a1);
+                a2 = FloatVector.fromArray(S, keys, k + 2 * L).fma(b, a2);
+                a3 = FloatVector.fromArray(S, keys, k + 3 * L).fma(b, a3);
+            }
+            a0.intoArray(out, p);
+            a1.intoArray(out, p + L);
+            a2.intoArray(out, p + 2 * L);
+            a3.intoArray(out, p + 3 * L);
+        }
+        for (; p + L <= length; p += L) {
+            FloatVector a = FloatVector.zero(S);
+            for (int t = 0, k = base + p; t < hd; t++, k += capacity) {
+                a = FloatVector.fromArray(S, keys, k).fma(FloatVector.broadcast(S, q[qo + t]), a);
+            }
+            a.intoArray(out, p);
+        }
+        for (; p < length; p++) {
+            float a = 0f;
+            for (int t = 0, k = base + p; t < hd; t++, k += capacity) {
+                a = Math.fma(keys[k], q[qo + t], a);
+            }
+            out[p] = a;
+        }
+    }
+
+    /** x[0..n) ← softmax(x[0..n)), n ≥ 1. */
+    static void softmax(float[] x, int n) {
+        float max = Float.NEGATIVE_INFINITY;
+        for (int i = 0; i < n; i++) {
+            max = Math.max(max, x[i]);
+        }
+        int bound = S.loopBound(n);
+        float sum = 0f;
+        int i = 0;
+        for (; i < bound; i += L) {
+            FloatVector e = FloatVector.fromArray(S, x, i).sub(max).lanewise(VectorOperators.EXP);
+            e.intoArray(x, i);
+        }
+        for (; i < n; i++) {
+            x[i] = (float) Math.exp(x[i] - max);
+        }
+        for (i = 0; i < n; i++) {
+            sum += x[i];
+        }
+        float inverse = 1f / sum;
+        for (i = 0; i < n; i++) {
+            x[i] *= inverse;
+        }
+    }
+
+    /**
+     * out[oo + t] = Σ_c p[c] values[rows[c] * stride + vo + t] for t &lt; hd: the attention-weighted sum of
+     * value rows, each vector of the head's columns accumulated in a register over all rows.
+     */
+    static void weightedRows(float[] p, int[] rows, int count, float[] values, int stride, int vo, float[] out, int oo, int hd) {
+        int bound = S.loopBound(hd);
+        int t = 0;
+        for (; t < bound; t += L) {
+            FloatVector a = FloatVector.zero(S);
+            for (int c = 0; c < count; c++) {
+                a = FloatVector.fromArray(S, values, rows[c] * stride + vo + t).fma(FloatVector.broadcast(S, p[c]), a);
+            }
+            a.intoArray(out, oo + t);
+        }
+        for (; t < hd; t++) {
+            float a = 0f;
+            for (int c = 0; c < count; c++) {
+                a = Math.fma(values[rows[c] * stride + vo + t], p[c], a);
+            }
+            out[oo + t] = a;
+        }
+    }
+
+    /** out[oo + j] = silu(gate[j]) · up[j] for j &lt; hidden, gate and up side by side at {@code go}. */
+    static void swiglu(float[] gateUp, int go, int hidden, float[] out, int oo) {
+        int bound = S.loopBound(hidden);
+        int j = 0;
+        for (; j < bound; j += L) {
+            FloatVector g = FloatVector.fromArray(S, gateUp, go + j);
+            FloatVector sigmoid = g.neg().lanewise(VectorOperators.EXP).add(1f);
+            g.div(sigmoid).mul(FloatVector.fromArray(S, gateUp, go + hidden + j)).intoArray(out, oo + j);
+        }
+        for (; j < hidden; j++) {
+            float g = gateUp[go + j];
+            out[oo + j] = g / (1f + (float) Math.exp(-g)) * gateUp[go + hidden + j];
         }
     }
 
