@@ -6,7 +6,7 @@
 # usage: docs/bench/peer/side-by-side.sh [ROUNDS=3] [TOKENS=128]
 #   PEER_BIN   llama.cpp's bin folder (default /tmp/llamacpp-peer/build/bin, what ../shared/peer/setup.sh builds)
 #   OUT        where GGUFs and raw logs go (default /tmp/dyspec-peer-bench)
-#   THREADS    llama.cpp threads (default 2; dyspec uses its own default, see TorchThreads)
+#   THREADS    llama.cpp threads (default 2; dyspec uses its own default: one forward thread on 2 cores)
 # Prints one line per run and a summary table (median tokens/s per engine and setting).
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/../../.." && pwd)
@@ -42,11 +42,11 @@ llama_chain() { # llama.cpp's speculative decoding with the draft, a chain of up
     -t "$THREADS" -c 512 --temp 0 --seed 1 --spec-draft-n-max 8 -np 1 --ignore-eos 2>&1 | tee "$OUT/last.log" \
     | grep -E "decoded .* tokens in .* seconds, speed:" | sed -E 's/.*speed:\s*([0-9.]+) t\/s.*/\1/'
 }
-dyspec_run() { # median-free: the mean tokens/s of samples 2..3 (the first warms the JIT), decode time only
-  "$ROOT/dyspec" generate --prompt "$1" --max-tokens "$TOKENS" --temperature 0 --samples 3 --json "${@:2}" 2>/dev/null \
+dyspec_run() { # the mean tokens/s of samples 3..5 (the first ones warm the JIT), decode time only
+  "$ROOT/dyspec" generate --prompt "$1" --max-tokens "$TOKENS" --temperature 0 --samples 5 --json "${@:2}" 2>/dev/null \
     | python3 -c '
 import json, sys
-rows = [json.loads(l) for l in sys.stdin if l.startswith("{")][1:]
+rows = [json.loads(l) for l in sys.stdin if l.startswith("{")][2:]
 decode = lambda r: sum(r["timings"][k] for k in ("draft", "target", "other")) / 1000  # prefill left out, as llama.cpp'"'"'s eval time does
 print("%.1f" % (sum(len(r["tokens"]) for r in rows) / sum(decode(r) for r in rows)))'
 }
@@ -58,9 +58,11 @@ for r in $(seq "$ROUNDS"); do
   for p in "${PROMPTS[@]}"; do
     run "llama.cpp target-only" llama_target "$p"
     run "dyspec target-only" dyspec_run "$p" --strategy target-only
+    run "dyspec target-only (torch kernel)" dyspec_run "$p" --strategy target-only --backend torch
     run "llama.cpp chain (draft-max 8)" llama_chain "$p"
     run "dyspec dyspec-calibrated adaptive b8" dyspec_run "$p" --strategy dyspec-calibrated --budget 8 --adaptive-size
     run "dyspec chain b8" dyspec_run "$p" --strategy chain --budget 8
+    run "dyspec dyspec-ngram adaptive b8" dyspec_run "$p" --strategy dyspec-ngram --budget 8 --adaptive-size
   done
 done
 python3 - "$RESULTS" <<'PY'

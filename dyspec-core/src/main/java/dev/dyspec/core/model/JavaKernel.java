@@ -36,7 +36,7 @@ final class JavaKernel implements ForwardKernel {
 
     @Override
     public float[] run(List<CausalLm.Rows> batch, int[] offset, int total, int[] headRows) {
-        boolean held = threads.begin(total * layerMultiplyAdds + (long) headRows.length * config.hiddenSize() * w.scoredVocab);
+        boolean held = threads.begin(total, total * layerMultiplyAdds + (long) headRows.length * config.hiddenSize() * w.scoredVocab);
         try {
             return run(batch, offset, total, headRows, held);
         } finally {

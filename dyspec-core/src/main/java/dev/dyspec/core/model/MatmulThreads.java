@@ -19,6 +19,9 @@ final class MatmulThreads implements AutoCloseable {
     /** Products smaller than this many multiply-adds are not worth sharing. */
     static final long SPLIT_THRESHOLD = 1L << 16;
 
+    /** Rows from which a forward shares its products. */
+    static final int MIN_ROWS = 4;
+
     private final Thread[] helpers;
     private final AtomicBoolean owned = new AtomicBoolean();
     private volatile Task current;
@@ -55,12 +58,16 @@ final class MatmulThreads implements AutoCloseable {
     }
 
     /**
-     * Starts a forward: wakes the helpers unless another forward holds them or the forward is too small.
+     * Starts a forward: wakes the helpers unless another forward holds them or the forward is too small. A
+     * forward of fewer than {@link #MIN_ROWS} rows runs alone: it is bound by streaming the weights from
+     * memory, which a second core did not speed up here (shipped target, 1 row: 0.88 ms alone, 0.9-1.2 ms
+     * shared), while several rows are bound by arithmetic, which it halves (8 rows: 2.9 → 1.4 ms).
      *
      * @return whether this forward holds the helpers (pass it to {@link #matmul} and {@link #end})
      */
-    boolean begin(long multiplyAdds) {
-        if (helpers.length == 0 || multiplyAdds < SPLIT_THRESHOLD * 8 || closed || !owned.compareAndSet(false, true)) {
+    boolean begin(int rows, long multiplyAdds) {
+        if (helpers.length == 0 || rows < MIN_ROWS || multiplyAdds < SPLIT_THRESHOLD * 8 || closed
+                || !owned.compareAndSet(false, true)) {
             return false;
         }
         awake = true;

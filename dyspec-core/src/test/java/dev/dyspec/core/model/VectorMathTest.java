@@ -42,7 +42,7 @@ class VectorMathTest {
         VectorMath.matmul(x, n, in, w, out, together);
         float[] split = new float[n * out];
         try (MatmulThreads threads = new MatmulThreads(3, "test")) {
-            boolean held = threads.begin(Long.MAX_VALUE);
+            boolean held = threads.begin(Integer.MAX_VALUE, Long.MAX_VALUE);
             threads.matmul(held, x, n, in, w, out, split);
             threads.end(held);
             assertTrue(held, "a forward takes idle helpers");
