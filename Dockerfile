@@ -22,4 +22,6 @@ USER 10001:10001
 EXPOSE 8080 8081
 HEALTHCHECK --interval=10s --timeout=3s --start-period=60s \
   CMD ["sh", "-c", "exec 3<>/dev/tcp/127.0.0.1/8081 && printf 'GET /actuator/health/readiness HTTP/1.0\\r\\n\\r\\n' >&3 && grep -q '200 OK' <&3"]
-ENTRYPOINT ["java", "--add-modules", "jdk.incubator.vector", "-Ddyspec.home=/app", "-Dai.djl.offline=true", "-jar", "/app/dyspec.jar", "serve"]
+# The Java forward kernel needs the JDK's vector API module; where a runtime lacks it the service starts
+# anyway and its forward falls back to DJL's PyTorch engine (backend auto).
+ENTRYPOINT ["sh", "-c", "exec java $(java --list-modules 2>/dev/null | grep -q '^jdk.incubator.vector@' && echo --add-modules jdk.incubator.vector) -Ddyspec.home=/app -Dai.djl.offline=true -jar /app/dyspec.jar serve \"$@\"", "dyspec"]
