@@ -291,37 +291,4 @@ final class VectorMath {
             out[oo + j] = g / (1f + (float) Math.exp(-g)) * gateUp[go + hidden + j];
         }
     }
-
-    /** Σ a[ao + i] b[bo + i] over i &lt; n. */
-    static float dot(float[] a, int ao, float[] b, int bo, int n) {
-        int i = 0;
-        float sum = 0f;
-        if (n >= L) {
-            FloatVector acc = FloatVector.zero(S);
-            int bound = S.loopBound(n);
-            for (; i < bound; i += L) {
-                acc = FloatVector.fromArray(S, a, ao + i).fma(FloatVector.fromArray(S, b, bo + i), acc);
-            }
-            sum = acc.reduceLanes(VectorOperators.ADD);
-        }
-        for (; i < n; i++) {
-            sum = Math.fma(a[ao + i], b[bo + i], sum);
-        }
-        return sum;
-    }
-
-    /** y[yo + i] += alpha x[xo + i] over i &lt; n. */
-    static void axpy(float alpha, float[] x, int xo, float[] y, int yo, int n) {
-        int i = 0;
-        if (n >= L) {
-            FloatVector b = FloatVector.broadcast(S, alpha);
-            int bound = S.loopBound(n);
-            for (; i < bound; i += L) {
-                FloatVector.fromArray(S, x, xo + i).fma(b, FloatVector.fromArray(S, y, yo + i)).intoArray(y, yo + i);
-            }
-        }
-        for (; i < n; i++) {
-            y[yo + i] = Math.fma(x[xo + i], alpha, y[yo + i]);
-        }
-    }
 }

@@ -55,6 +55,58 @@ class VectorMathTest {
         }
     }
 
+    /** Attention's pieces at head sizes and lengths around the vector width, against plain double loops. */
+    @ParameterizedTest(name = "head size {0}, {1} positions")
+    @CsvSource({"8, 5", "16, 17", "64, 130", "64, 64", "24, 1", "128, 77"})
+    void attentionStepsMatchADoublePrecisionReference(int hd, int length) {
+        Random random = new Random(hd * 1000L + length);
+        int capacity = length + 3;
+        int kvHeads = 2;
+        float[] q = gaussian(random, hd);
+        float[] keys = gaussian(random, kvHeads * hd * capacity);   // position last
+        float[] scores = new float[length];
+        VectorMath.scores(q, 0, keys, hd * capacity, capacity, hd, length, scores); // second kv head
+        double[] expected = new double[length];
+        for (int p = 0; p < length; p++) {
+            for (int t = 0; t < hd; t++) {
+                expected[p] += (double) q[t] * keys[(hd + t) * capacity + p];
+            }
+            assertTrue(Math.abs(scores[p] - expected[p]) <= 1e-5 * (1 + Math.abs(expected[p])), "score " + p);
+        }
+        float[] probs = scores.clone();
+        VectorMath.softmax(probs, length);
+        double max = java.util.Arrays.stream(expected).max().orElseThrow();
+        double total = java.util.Arrays.stream(expected).map(e -> Math.exp(e - max)).sum();
+        for (int p = 0; p < length; p++) {
+            assertTrue(Math.abs(probs[p] - Math.exp(expected[p] - max) / total) <= 1e-5, "probability " + p);
+        }
+        int[] rows = random.ints(length, 0, capacity).toArray();
+        float[] values = gaussian(random, capacity * kvHeads * hd);
+        float[] out = new float[hd + 4];
+        VectorMath.weightedRows(probs, rows, length, values, kvHeads * hd, hd, out, 4, hd);
+        for (int t = 0; t < hd; t++) {
+            double sum = 0;
+            for (int c = 0; c < length; c++) {
+                sum += probs[c] * (double) values[rows[c] * kvHeads * hd + hd + t];
+            }
+            assertTrue(Math.abs(out[4 + t] - sum) <= 1e-5 * (1 + Math.abs(sum)), "weighted value " + t);
+        }
+    }
+
+    @ParameterizedTest(name = "hidden {0}")
+    @CsvSource({"7", "16", "688", "33"})
+    void swigluMatchesADoublePrecisionReference(int hidden) {
+        Random random = new Random(hidden);
+        float[] gateUp = gaussian(random, 3 + 2 * hidden);
+        float[] out = new float[hidden];
+        VectorMath.swiglu(gateUp, 3, hidden, out, 0);
+        for (int j = 0; j < hidden; j++) {
+            double g = gateUp[3 + j];
+            double expected = g / (1 + Math.exp(-g)) * gateUp[3 + hidden + j];
+            assertTrue(Math.abs(out[j] - expected) <= 1e-5 * (1 + Math.abs(expected)), "column " + j);
+        }
+    }
+
     private static float[] gaussian(Random random, int size) {
         float[] a = new float[size];
         for (int i = 0; i < size; i++) {
