@@ -150,29 +150,18 @@ public final class CausalLm implements AutoCloseable {
             total += r.tokens().length;
         }
         // the output head runs only over rows whose sequence wants logits (not over prefill chunks)
-        int[] headRow = new int[total];
-        int scored = 0;
-        for (int b = 0; b < sequences; b++) {
-            boolean wanted = wantLogits && batch.get(b).wantLogits();
-            for (int i = 0; i < batch.get(b).tokens().length; i++) {
-                headRow[offset[b] + i] = wanted ? scored++ : -1;
-            }
-        }
-        int[] headRows = new int[scored];
-        for (int r = 0; r < total; r++) {
-            if (headRow[r] >= 0) {
-                headRows[headRow[r]] = r;
-            }
-        }
+        int[] headRows = java.util.stream.IntStream.range(0, sequences)
+                .filter(b -> wantLogits && batch.get(b).wantLogits())
+                .flatMap(b -> java.util.stream.IntStream.range(offset[b], offset[b] + batch.get(b).tokens().length))
+                .toArray();
         float[] flat = kernel.run(batch, offset, total, headRows);
         List<float[][]> results = new ArrayList<>(sequences);
-        for (int b = 0; b < sequences; b++) {
-            int n = batch.get(b).tokens().length;
+        int at = 0; // start of the next scored row in flat
+        for (Rows r : batch) {
             float[][] rows = null;
-            if (wantLogits && batch.get(b).wantLogits()) {
-                rows = new float[n][];
-                for (int i = 0; i < n; i++) {
-                    int at = headRow[offset[b] + i] * scoredVocab;
+            if (wantLogits && r.wantLogits()) {
+                rows = new float[r.tokens().length][];
+                for (int i = 0; i < rows.length; i++, at += scoredVocab) {
                     rows[i] = java.util.Arrays.copyOfRange(flat, at, at + scoredVocab);
                 }
             }

@@ -40,9 +40,9 @@ final class MatmulThreads implements AutoCloseable {
 
     /**
      * Threads a forward may use: {@code dyspec.forward.threads}, else one on a machine of two processors or
-     * fewer (measured on 2 cores: a helper spinning beside the JIT, the GC and the service's own threads
-     * lost more to waiting than it won, 493 vs 573 tokens/s target-only), else half the processors, at
-     * most 4.
+     * fewer (measured on 2 cores: a helper preempted by the JIT, the GC or other threads lost more to
+     * waiting than it won — bench target-only 493 vs 573 tokens/s, bench-serve dyspec-calibrated at 1 and 8
+     * streams no better), else half the processors, at most 4.
      */
     static int defaultThreads() {
         String configured = System.getProperty("dyspec.forward.threads");

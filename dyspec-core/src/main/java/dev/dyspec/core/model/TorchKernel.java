@@ -104,10 +104,6 @@ final class TorchKernel implements ForwardKernel {
         return r;
     }
 
-    Device device() {
-        return manager.getDevice();
-    }
-
     @Override
     public KvStorage newStorage(int slots, int capacity) {
         return new TorchKvStorage(manager, config.numLayers(), config.numKvHeads(), config.headSize(), (long) slots * capacity);
