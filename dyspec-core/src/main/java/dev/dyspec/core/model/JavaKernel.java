@@ -74,10 +74,8 @@ final class JavaKernel implements ForwardKernel {
             threads.matmul(held, h, total, d, w.wqkv[l], qkvWidth, qkv);
             addBias(qkv, total, w.bqkv == null ? null : w.bqkv[l]);
             rotateQueriesAndKeys(qkv, total, positions, l);
-            for (int b = 0; b < batch.size(); b++) {
+            for (int b = 0; b < batch.size(); b++) { // each sequence has its own slot: one's store cannot reach another's attention
                 store(batch.get(b), offset[b], qkv, storage[b], l);
-            }
-            for (int b = 0; b < batch.size(); b++) {
                 attend(batch.get(b), offset[b], qkv, storage[b], l, attn);
             }
             threads.matmul(held, attn, total, config.qDim(), w.wo[l], d, sum);
