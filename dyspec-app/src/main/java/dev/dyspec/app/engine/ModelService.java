@@ -86,8 +86,9 @@ public class ModelService implements SmartLifecycle {
                     properties.limits().prefillChunk(), properties.limits().maxGenerationTime(),
                     properties.limits().maxBatchRows()));
             state = State.READY;
-            log.info("loaded target {} and draft {} in {} ms ({} forward)", target, draft, (System.nanoTime() - start) / 1_000_000,
-                    targetModel.lm().backend().name().toLowerCase(java.util.Locale.ROOT));
+            log.info("loaded target {} and draft {} in {} ms ({} forward, target weights {})", target, draft,
+                    (System.nanoTime() - start) / 1_000_000, targetModel.lm().backend().name().toLowerCase(java.util.Locale.ROOT),
+                    targetModel.lm().weightStorage());
             TorchThreads.busyHostWarning().ifPresent(log::warn);
             AvailabilityChangeEvent.publish(events, this, ReadinessState.ACCEPTING_TRAFFIC);
         } catch (RuntimeException | Error e) {

@@ -25,6 +25,7 @@ public final class CausalLm implements AutoCloseable {
     private final int rotaryPositions;
     private final Device device;
     private final ForwardBackend backend;
+    private final String weightStorage;
     private final ForwardKernel kernel;
 
     /**
@@ -45,11 +46,12 @@ public final class CausalLm implements AutoCloseable {
      */
     public CausalLm(Checkpoint checkpoint, Device device, int rotaryPositions, int scoredVocab, ForwardBackend backend) {
         this.config = checkpoint.config();
-        PreparedWeights weights = new PreparedWeights(checkpoint, scoredVocab);
+        PreparedWeights weights = new PreparedWeights(checkpoint, scoredVocab, backend == ForwardBackend.JAVA ? HalfMatmul.panelColumns() : 0);
         this.scoredVocab = scoredVocab;
         this.rotaryPositions = rotaryPositions;
         this.device = device;
         this.backend = backend;
+        this.weightStorage = weights.storage();
         RotaryTable rotary = new RotaryTable(config.headSize(), rotaryPositions, config.ropeTheta(), config.architecture().rope());
         this.kernel = backend == ForwardBackend.JAVA ? new JavaKernel(weights, rotary, MatmulThreads.defaultThreads()) : new TorchKernel(weights, rotary, device);
     }
@@ -70,6 +72,15 @@ public final class CausalLm implements AutoCloseable {
     /** Which kernel computes this model's forward. */
     public ForwardBackend backend() {
         return backend;
+    }
+
+    /**
+     * How the projection weights are held: {@code F32}, or {@code F16}/{@code BF16} where the Java kernel
+     * keeps a half-precision checkpoint's values in 2 bytes each ({@code F16+F32} when some matrices hold
+     * values the half format cannot).
+     */
+    public String weightStorage() {
+        return weightStorage;
     }
 
     /** Positions the rotary table covers; a forward beyond them is refused. */

@@ -70,24 +70,24 @@ final class JavaKernel implements ForwardKernel {
             storage[b] = (HeapKvStorage) pool.storage();
         }
         for (int l = 0; l < config.numLayers(); l++) {
-            rmsNormalized(x, h, total, d);
-            threads.matmul(held, h, total, d, w.wqkv[l], qkvWidth, qkv);
+            rmsNormalized(x, h, total, d, w.attnNorm[l]);
+            threads.matmul(held, h, total, w.wqkv[l], qkv);
             addBias(qkv, total, w.bqkv == null ? null : w.bqkv[l]);
             rotateQueriesAndKeys(qkv, total, positions, l);
             for (int b = 0; b < batch.size(); b++) { // each sequence has its own slot: one's store cannot reach another's attention
                 store(batch.get(b), offset[b], qkv, storage[b], l);
                 attend(batch.get(b), offset[b], qkv, storage[b], l, attn);
             }
-            threads.matmul(held, attn, total, config.qDim(), w.wo[l], d, sum);
+            threads.matmul(held, attn, total, w.wo[l], sum);
             addBias(sum, total, w.bo == null ? null : w.bo[l]);
             add(x, sum);
-            rmsNormalized(x, h, total, d);
-            threads.matmul(held, h, total, d, w.wGateUp[l], 2 * hidden, gateUp);
+            rmsNormalized(x, h, total, d, w.ffnNorm[l]);
+            threads.matmul(held, h, total, w.wGateUp[l], gateUp);
             addBias(gateUp, total, w.bGateUp == null ? null : w.bGateUp[l]);
             for (int r = 0; r < total; r++) {
                 VectorMath.swiglu(gateUp, r * 2 * hidden, hidden, act, r * hidden);
             }
-            threads.matmul(held, act, total, hidden, w.wDown[l], d, sum);
+            threads.matmul(held, act, total, w.wDown[l], sum);
             addBias(sum, total, w.bDown == null ? null : w.bDown[l]);
             add(x, sum);
         }
@@ -98,13 +98,16 @@ final class JavaKernel implements ForwardKernel {
         for (int i = 0; i < headRows.length; i++) {
             System.arraycopy(x, headRows[i] * d, selected, i * d, d);
         }
-        rmsNormalized(selected, selected, headRows.length, d);
+        rmsNormalized(selected, selected, headRows.length, d, w.finalNorm);
         float[] logits = new float[headRows.length * w.scoredVocab];
-        threads.matmul(held, selected, headRows.length, d, w.lmHead, w.scoredVocab, logits);
+        threads.matmul(held, selected, headRows.length, w.lmHead, logits);
         return logits;
     }
 
-    /** Per head of the q/k block: the optional q/k norm, then the rotation to the row's position. */
+    /**
+     * Per head of the q/k block: the optional q/k norm (which carries q's 1/sqrt(head_size)), else that
+     * scale on q, then the rotation to the row's position.
+     */
     private void rotateQueriesAndKeys(float[] qkv, int total, int[] positions, int layer) {
         int hd = config.headSize();
         int heads = config.numHeads() + config.numKvHeads();
@@ -117,6 +120,10 @@ final class JavaKernel implements ForwardKernel {
                     float scale = inverseRms(qkv, at, hd);
                     for (int j = 0; j < hd; j++) {
                         qkv[at + j] = qkv[at + j] * scale * norm[head * hd + j];
+                    }
+                } else if (head < config.numHeads()) {
+                    for (int j = 0; j < hd; j++) {
+                        qkv[at + j] *= w.qScale;
                     }
                 }
                 rotary.rotate(qkv, at, positions[r]);
@@ -194,12 +201,12 @@ final class JavaKernel implements ForwardKernel {
         return (float) (1.0 / Math.sqrt(squares / n + config.rmsNormEps()));
     }
 
-    /** x / sqrt(mean(x²) + eps) per row; the norm's weight lives in the next projection. */
-    private void rmsNormalized(float[] in, float[] out, int rows, int d) {
+    /** g ⊙ x / sqrt(mean(x²) + eps) per row. */
+    private void rmsNormalized(float[] in, float[] out, int rows, int d, float[] g) {
         for (int r = 0; r < rows; r++) {
             float scale = inverseRms(in, r * d, d);
             for (int j = 0; j < d; j++) {
-                out[r * d + j] = in[r * d + j] * scale;
+                out[r * d + j] = in[r * d + j] * scale * g[j];
             }
         }
     }

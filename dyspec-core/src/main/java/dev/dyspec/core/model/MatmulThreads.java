@@ -85,15 +85,15 @@ final class MatmulThreads implements AutoCloseable {
     }
 
     /** {@link VectorMath#matmul}, shared by column chunks with the helpers when {@code held}. */
-    void matmul(boolean held, float[] x, int n, int in, float[] w, int out, float[] y) {
+    void matmul(boolean held, float[] x, int n, WeightMatrix w, float[] y) {
         int strip = 4 * VectorMath.lanes();
-        int strips = out / strip;
-        if (!held || (long) n * in * out < SPLIT_THRESHOLD || strips < 2) {
-            VectorMath.matmul(x, n, in, w, out, y);
+        int strips = w.out / strip;
+        if (!held || (long) n * w.in * w.out < SPLIT_THRESHOLD || strips < 2) {
+            VectorMath.matmul(x, n, w, y);
             return;
         }
         int chunks = Math.min(strips, 4 * (helpers.length + 1));
-        Task task = new Task(x, n, in, w, out, y, strips / chunks * strip, chunks);
+        Task task = new Task(x, n, w, y, strips / chunks * strip, chunks);
         current = task;
         task.work();
         while (task.finished.get() < chunks) {
@@ -131,23 +131,19 @@ final class MatmulThreads implements AutoCloseable {
     private static final class Task {
 
         final float[] x;
-        final float[] w;
+        final WeightMatrix w;
         final float[] y;
         final int n;
-        final int in;
-        final int out;
         final int chunkColumns;
         final int chunks;
         final AtomicInteger next = new AtomicInteger();
         final AtomicInteger finished = new AtomicInteger();
         volatile Throwable failure;
 
-        Task(float[] x, int n, int in, float[] w, int out, float[] y, int chunkColumns, int chunks) {
+        Task(float[] x, int n, WeightMatrix w, float[] y, int chunkColumns, int chunks) {
             this.x = x;
             this.n = n;
-            this.in = in;
             this.w = w;
-            this.out = out;
             this.y = y;
             this.chunkColumns = chunkColumns;
             this.chunks = chunks;
@@ -158,7 +154,7 @@ final class MatmulThreads implements AutoCloseable {
             while ((c = next.getAndIncrement()) < chunks) {
                 try {
                     int from = c * chunkColumns;
-                    VectorMath.stripColumns(x, n, in, w, out, y, from, c == chunks - 1 ? out : from + chunkColumns);
+                    VectorMath.stripColumns(x, n, w, y, from, c == chunks - 1 ? w.out : from + chunkColumns);
                 } catch (RuntimeException | Error e) {
                     failure = e;
                 } finally {

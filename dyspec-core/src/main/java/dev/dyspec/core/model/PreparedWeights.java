@@ -9,65 +9,90 @@ import java.util.Arrays;
 import java.util.Map;
 
 /**
- * A checkpoint's weights in the layout every forward kernel computes with: Linear weights transposed to
- * (in, out) and fused where one product can do the work of several (q/k/v, gate/up), RMSNorm weights
- * folded into the rows of the projection that follows each norm ((x̂ ⊙ g) W = x̂ (diag(g) W)), and
- * 1/sqrt(head_size) folded into q's last linear step. Row-major float arrays.
+ * A checkpoint's weights in the layout the forward kernels compute with: Linear weights transposed to
+ * (in, out) and fused where one product can do the work of several (q/k/v, gate/up). Two forms:
+ * <ul>
+ * <li>folded (the torch kernel): RMSNorm weights folded into the rows of the projection that follows each
+ *     norm ((x̂ ⊙ g) W = x̂ (diag(g) W)) and 1/sqrt(head_size) into q's last linear step — fewer tensor
+ *     operations per layer, all weights F32;</li>
+ * <li>compact (the Java kernel): nothing folded, so each projection keeps the checkpoint's own values and
+ *     an F16 or BF16 checkpoint keeps 2 bytes per weight ({@link WeightMatrix}); the kernel applies the
+ *     norm weights ({@link #attnNorm}, {@link #ffnNorm}, {@link #finalNorm}) and {@link #qScale} itself.</li>
+ * </ul>
  */
 final class PreparedWeights {
 
     final ModelConfig config;
     final int scoredVocab;
     final float[] embed;      // (vocab, dim)
-    final float[][] wqkv;     // (layer) (dim, (n_heads + 2 * n_kv_heads) * head_size)
-    final float[][] wo;       // (layer) (n_heads * head_size, dim)
-    final float[][] wGateUp;  // (layer) (dim, 2 * hidden)
-    final float[][] wDown;    // (layer) (hidden, dim)
-    final float[] lmHead;     // (dim, scored_vocab)
+    final WeightMatrix[] wqkv;     // (layer) (dim, (n_heads + 2 * n_kv_heads) * head_size)
+    final WeightMatrix[] wo;       // (layer) (n_heads * head_size, dim)
+    final WeightMatrix[] wGateUp;  // (layer) (dim, 2 * hidden)
+    final WeightMatrix[] wDown;    // (layer) (hidden, dim)
+    final WeightMatrix lmHead;     // (dim, scored_vocab)
+    // compact form only (null when folded)
+    final float[][] attnNorm; // (layer) (dim)
+    final float[][] ffnNorm;  // (layer) (dim)
+    final float[] finalNorm;  // (dim)
+    /** The factor for q after its projection and bias: 1/sqrt(head_size) when compact without q-norm, else 1. */
+    final float qScale;
     // optional, by architecture (null when absent)
-    final float[][] bqkv;     // (layer) ((n_heads + 2 * n_kv_heads) * head_size), q part pre-scaled unless qkNorm
+    final float[][] bqkv;     // (layer) ((n_heads + 2 * n_kv_heads) * head_size), q part pre-scaled when folded without qkNorm
     final float[][] qkNorm;   // (layer) (n_heads + n_kv_heads, head_size): q rows pre-scaled by 1/sqrt(head_size)
     final float[][] bo;       // (layer) (dim)
     final float[][] bGateUp;  // (layer) (2 * hidden)
     final float[][] bDown;    // (layer) (dim)
 
-    PreparedWeights(Checkpoint checkpoint, int scoredVocab) {
+    /**
+     * @param panel 0 for the folded form; else the compact form (see the class comment) with halves in
+     *     panels of this many columns
+     */
+    PreparedWeights(Checkpoint checkpoint, int scoredVocab, int panel) {
         this.config = checkpoint.config();
         if (scoredVocab < 1 || scoredVocab > config.vocabSize()) {
             throw new IllegalArgumentException("scored vocabulary " + scoredVocab + " outside [1, " + config.vocabSize() + "]");
         }
         this.scoredVocab = scoredVocab;
+        boolean compact = panel > 0;
         Architecture arch = config.architecture();
         Map<String, WeightTensor> w = checkpoint.weights();
         int layers = config.numLayers();
         int d = config.hiddenSize();
         embed = w.get(LlamaTensorNames.EMBED).data();
-        wqkv = new float[layers][];
-        wo = new float[layers][];
-        wGateUp = new float[layers][];
-        wDown = new float[layers][];
+        wqkv = new WeightMatrix[layers];
+        wo = new WeightMatrix[layers];
+        wGateUp = new WeightMatrix[layers];
+        wDown = new WeightMatrix[layers];
+        attnNorm = compact ? new float[layers][] : null;
+        ffnNorm = compact ? new float[layers][] : null;
         bqkv = arch.qkvBias() ? new float[layers][] : null;
         qkNorm = arch.qkNorm() ? new float[layers][] : null;
         bo = arch.outputBias() ? new float[layers][] : null;
         bGateUp = arch.mlpBias() ? new float[layers][] : null;
         bDown = arch.mlpBias() ? new float[layers][] : null;
         // a norm after q would undo a scaled projection: with a q-norm the scale goes into its weight
-        float qScale = (float) (1.0 / Math.sqrt(config.headSize()));
-        float projectionScale = arch.qkNorm() ? 1f : qScale;
+        float headScale = (float) (1.0 / Math.sqrt(config.headSize()));
+        float projectionScale = arch.qkNorm() || compact ? 1f : headScale;
+        qScale = arch.qkNorm() || !compact ? 1f : headScale;
         for (int l = 0; l < layers; l++) {
-            float[] attnNorm = get(w, l, LlamaTensorNames.ATTN_NORM).data();
-            wqkv[l] = inOut(d, attnNorm, scaled(get(w, l, LlamaTensorNames.Q), projectionScale),
+            float[] attnNormWeight = get(w, l, LlamaTensorNames.ATTN_NORM).data();
+            float[] ffnNormWeight = get(w, l, LlamaTensorNames.FFN_NORM).data();
+            if (compact) {
+                attnNorm[l] = attnNormWeight;
+                ffnNorm[l] = ffnNormWeight;
+            }
+            wqkv[l] = inOut(panel, d, compact ? null : attnNormWeight, scaled(get(w, l, LlamaTensorNames.Q), projectionScale),
                     get(w, l, LlamaTensorNames.K), get(w, l, LlamaTensorNames.V));
-            wo[l] = inOut(config.qDim(), null, get(w, l, LlamaTensorNames.O));
-            wGateUp[l] = inOut(d, get(w, l, LlamaTensorNames.FFN_NORM).data(), get(w, l, LlamaTensorNames.GATE),
+            wo[l] = inOut(panel, config.qDim(), null, get(w, l, LlamaTensorNames.O));
+            wGateUp[l] = inOut(panel, d, compact ? null : ffnNormWeight, get(w, l, LlamaTensorNames.GATE),
                     get(w, l, LlamaTensorNames.UP));
-            wDown[l] = inOut(config.intermediateSize(), null, get(w, l, LlamaTensorNames.DOWN));
+            wDown[l] = inOut(panel, config.intermediateSize(), null, get(w, l, LlamaTensorNames.DOWN));
             if (bqkv != null) {
                 bqkv[l] = concat(scaled(get(w, l, LlamaTensorNames.Q_BIAS), projectionScale).data(),
                         get(w, l, LlamaTensorNames.K_BIAS).data(), get(w, l, LlamaTensorNames.V_BIAS).data());
             }
             if (qkNorm != null) {
-                qkNorm[l] = headNormWeights(scaled(get(w, l, LlamaTensorNames.Q_NORM), qScale).data(),
+                qkNorm[l] = headNormWeights(scaled(get(w, l, LlamaTensorNames.Q_NORM), headScale).data(),
                         get(w, l, LlamaTensorNames.K_NORM).data());
             }
             if (bo != null) {
@@ -79,8 +104,27 @@ final class PreparedWeights {
             }
         }
         WeightTensor head = config.tiedEmbeddings() ? w.get(LlamaTensorNames.EMBED) : w.get(LlamaTensorNames.LM_HEAD);
-        lmHead = inOut(d, w.get(LlamaTensorNames.FINAL_NORM).data(), scoredVocab == config.vocabSize() ? head
+        float[] finalNormWeight = w.get(LlamaTensorNames.FINAL_NORM).data();
+        finalNorm = compact ? finalNormWeight : null;
+        lmHead = inOut(panel, d, compact ? null : finalNormWeight, scoredVocab == config.vocabSize() ? head
                 : new WeightTensor(head.name(), new int[] {scoredVocab, d}, Arrays.copyOf(head.data(), scoredVocab * d)));
+    }
+
+    /** The storages of the projection weights, narrowest first, joined by '+'. */
+    String storage() {
+        java.util.EnumSet<WeightMatrix.Storage> used = java.util.EnumSet.of(lmHead.storage);
+        for (int l = 0; l < wqkv.length; l++) {
+            for (WeightMatrix m : new WeightMatrix[] {wqkv[l], wo[l], wGateUp[l], wDown[l]}) {
+                used.add(m.storage);
+            }
+        }
+        java.util.List<String> names = new java.util.ArrayList<>();
+        for (WeightMatrix.Storage s : new WeightMatrix.Storage[] {WeightMatrix.Storage.BF16, WeightMatrix.Storage.F16, WeightMatrix.Storage.F32}) {
+            if (used.contains(s)) {
+                names.add(s.name());
+            }
+        }
+        return String.join("+", names);
     }
 
     /** Columns of the fused q/k/v product: queries, then keys, then values. */
@@ -129,9 +173,10 @@ final class PreparedWeights {
     /**
      * Transposes [out, in] Linear weights to [in, out] and concatenates them along out.
      *
+     * @param panel as in the constructor
      * @param inputScale per-input factors folded into the rows (a preceding RMSNorm's weight), or null
      */
-    private static float[] inOut(int in, float[] inputScale, WeightTensor... parts) {
+    private static WeightMatrix inOut(int panel, int in, float[] inputScale, WeightTensor... parts) {
         int totalOut = 0;
         for (WeightTensor p : parts) {
             totalOut += p.shape()[0];
@@ -148,6 +193,6 @@ final class PreparedWeights {
             }
             col += rows;
         }
-        return out;
+        return panel > 0 ? WeightMatrix.compact(out, in, totalOut, panel) : WeightMatrix.floats(out, in, totalOut);
     }
 }

@@ -55,11 +55,11 @@ final class TorchKernel implements ForwardKernel {
             int d = config.hiddenSize();
             int hidden = config.intermediateSize();
             embed = upload(w.embed, config.vocabSize(), d);
-            wqkv = upload(w.wqkv, d, w.qkvWidth());
-            wo = upload(w.wo, config.qDim(), d);
-            wGateUp = upload(w.wGateUp, d, 2L * hidden);
-            wDown = upload(w.wDown, hidden, d);
-            lmHead = upload(w.lmHead, d, scoredVocab);
+            wqkv = upload(w.wqkv);
+            wo = upload(w.wo);
+            wGateUp = upload(w.wGateUp);
+            wDown = upload(w.wDown);
+            lmHead = upload(w.lmHead);
             bqkv = upload(w.bqkv, w.qkvWidth());
             qkNorm = upload(w.qkNorm, config.numHeads() + config.numKvHeads(), config.headSize());
             bo = upload(w.bo, d);
@@ -81,6 +81,19 @@ final class TorchKernel implements ForwardKernel {
 
     private NDArray upload(float[] data, long... shape) {
         return manager.create(data, new Shape(shape));
+    }
+
+    /** Folded weights are F32 ({@link PreparedWeights}); libtorch computes in their layout. */
+    private NDArray upload(WeightMatrix m) {
+        return upload(m.floats, m.in, m.out);
+    }
+
+    private NDArray[] upload(WeightMatrix[] perLayer) {
+        NDArray[] out = new NDArray[perLayer.length];
+        for (int l = 0; l < perLayer.length; l++) {
+            out[l] = upload(perLayer[l]);
+        }
+        return out;
     }
 
     private NDArray[] upload(float[][] perLayer, long... shape) {

@@ -21,9 +21,27 @@ final class VectorMath {
     /**
      * y = x W for n rows: x (n, in), W (in, out), y (n, out), all row-major from offset 0, on this thread.
      * One or two rows stream W once, row by row, with their output rows in L1 (the fastest order for a
-     * forward bound by memory); more rows go by {@link #stripColumns}.
+     * forward bound by memory); more rows go by {@link #stripColumns}. Weights stored as halves go to
+     * {@link HalfMatmul}, which gives the same bits.
      */
-    static void matmul(float[] x, int n, int in, float[] w, int out, float[] y) {
+    static void matmul(float[] x, int n, WeightMatrix w, float[] y) {
+        if (w.storage == WeightMatrix.Storage.F32) {
+            matmul(x, n, w.in, w.floats, w.out, y);
+        } else {
+            HalfMatmul.matmul(x, n, w, y);
+        }
+    }
+
+    /** Columns {@code [from, to)} of {@link #matmul} ({@code from} a multiple of {@link #lanes()}). */
+    static void stripColumns(float[] x, int n, WeightMatrix w, float[] y, int from, int to) {
+        if (w.storage == WeightMatrix.Storage.F32) {
+            stripColumns(x, n, w.in, w.floats, w.out, y, from, to);
+        } else {
+            HalfMatmul.stripColumns(x, n, w, y, from, to);
+        }
+    }
+
+    private static void matmul(float[] x, int n, int in, float[] w, int out, float[] y) {
         if (n <= ROWS_STREAMED) {
             int vectorEnd = S.loopBound(out);
             int r = 0;
@@ -42,11 +60,10 @@ final class VectorMath {
     }
 
     /**
-     * Columns {@code [from, to)} of {@link #matmul} ({@code from} a multiple of {@link #lanes()}) by strips
-     * of 4 vectors per output row kept in registers, two rows at a time sharing each loaded piece of W:
-     * the order that scales when threads take column ranges of their own.
+     * Strips of 4 vectors per output row kept in registers, two rows at a time sharing each loaded piece
+     * of W: the order that scales when threads take column ranges of their own.
      */
-    static void stripColumns(float[] x, int n, int in, float[] w, int out, float[] y, int from, int to) {
+    private static void stripColumns(float[] x, int n, int in, float[] w, int out, float[] y, int from, int to) {
         int vectorEnd = from + S.loopBound(to - from);
         int strip = 4 * L;
         int j = from;

@@ -67,9 +67,37 @@ class ModelFamiliesTest {
     }
 
     private Checkpoint writeAndLoad(ModelConfig c, Map<String, WeightTensor> weights) throws Exception {
+        return writeAndLoad(c, weights, SafetensorsWriter.Dtype.F32);
+    }
+
+    private Checkpoint writeAndLoad(ModelConfig c, Map<String, WeightTensor> weights, SafetensorsWriter.Dtype dtype) throws Exception {
         Path dir = tmp.resolve(c.architecture().family() + "-" + System.nanoTime());
-        RandomModels.writeHf(dir, c, weights, SafetensorsWriter.Dtype.F32);
+        RandomModels.writeHf(dir, c, weights, dtype);
         return HfCheckpointLoader.load(dir);
+    }
+
+    /**
+     * A checkpoint shipped in F16 or BF16 keeps 2 bytes per projection weight on the Java kernel (its norms,
+     * biases and q scaling applied in the forward instead of folded into the weights) and still scores like
+     * the reference of the values it holds, on both kernels.
+     */
+    @ParameterizedTest(name = "{0} {1} ({2})")
+    @CsvSource({"F16, 0, JAVA", "BF16, 0, JAVA", "F16, 1, JAVA", "BF16, 3, JAVA", "F16, 5, JAVA", "BF16, 0, TORCH", "F16, 5, TORCH"})
+    void halfPrecisionCheckpointsScoreLikeTheReferenceOfTheirValues(SafetensorsWriter.Dtype dtype, int family,
+            ForwardBackend backend) throws Exception {
+        Object[] f = families().toList().get(family).get();
+        ModelConfig c = (ModelConfig) f[1];
+        Checkpoint loaded = writeAndLoad(c, RandomModels.weights(c, 29), dtype);
+        int[] tokens = new Random(family).ints(20, 0, c.vocabSize()).toArray();
+        double[][] expected = new ReferenceLlama(c, loaded.weights(), false).logits(tokens);
+        try (CausalLm lm = new CausalLm(loaded, Device.cpu(), c.maxPositions(), c.vocabSize(), backend); KvCache cache = lm.newCache(c.maxPositions())) {
+            assertEquals(backend == ForwardBackend.JAVA ? dtype.name() : "F32", lm.weightStorage());
+            float[][] actual = lm.forwardChain(cache, tokens, true);
+            for (int t = 0; t < tokens.length; t++) {
+                double diff = Logits.maxRelativeDifference(actual[t], expected[t]);
+                assertTrue(diff <= 1e-4, f[0] + ": position " + t + " relative difference " + diff);
+            }
+        }
     }
 
     @ParameterizedTest(name = "{0} ({3})")

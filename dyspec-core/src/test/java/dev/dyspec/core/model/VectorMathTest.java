@@ -1,6 +1,7 @@
 package dev.dyspec.core.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
@@ -16,7 +17,7 @@ class VectorMathTest {
         float[] x = gaussian(random, n * in);
         float[] w = gaussian(random, in * out);
         float[] y = new float[n * out];
-        VectorMath.matmul(x, n, in, w, out, y);
+        VectorMath.matmul(x, n, WeightMatrix.floats(w, in, out), y);
         for (int r = 0; r < n; r++) {
             for (int j = 0; j < out; j++) {
                 double expected = 0;
@@ -38,21 +39,55 @@ class VectorMathTest {
         Random random = new Random(n + in + out);
         float[] x = gaussian(random, n * in);
         float[] w = gaussian(random, in * out);
+        WeightMatrix m = WeightMatrix.floats(w, in, out);
         float[] together = new float[n * out];
-        VectorMath.matmul(x, n, in, w, out, together);
+        VectorMath.matmul(x, n, m, together);
         float[] split = new float[n * out];
         try (MatmulThreads threads = new MatmulThreads(3, "test")) {
             boolean held = threads.begin(Integer.MAX_VALUE, Long.MAX_VALUE);
-            threads.matmul(held, x, n, in, w, out, split);
+            threads.matmul(held, x, n, m, split);
             threads.end(held);
             assertTrue(held, "a forward takes idle helpers");
         }
         assertArrayEquals(together, split);
         for (int r = 0; r < n; r++) {
             float[] alone = new float[out];
-            VectorMath.matmul(java.util.Arrays.copyOfRange(x, r * in, (r + 1) * in), 1, in, w, out, alone);
+            VectorMath.matmul(java.util.Arrays.copyOfRange(x, r * in, (r + 1) * in), 1, m, alone);
             assertArrayEquals(alone, java.util.Arrays.copyOfRange(together, r * out, (r + 1) * out), "row " + r);
         }
+    }
+
+    /**
+     * Weights kept as F16 or BF16 are widened exactly in registers and accumulated in the F32 order, so
+     * their products are the F32 products of the same values bit for bit, in every row and thread layout.
+     */
+    @ParameterizedTest(name = "{0}: {1} rows, {2} -> {3}")
+    @CsvSource({"F16, 1, 256, 768", "F16, 2, 33, 77", "F16, 3, 64, 1001", "F16, 4, 17, 40", "F16, 9, 100, 257",
+            "F16, 16, 688, 256", "F16, 13, 32, 100", "F16, 8, 40, 64", "BF16, 1, 64, 4096", "BF16, 2, 7, 5", "BF16, 5, 128, 130",
+            "BF16, 12, 300, 1376", "BF16, 19, 9, 33"})
+    void halfStoredWeightsGiveTheProductsOfTheirF32Values(WeightMatrix.Storage storage, int n, int in, int out) {
+        Random random = new Random(n * 131L + in * 17L + out);
+        float[] x = gaussian(random, n * in);
+        float[] w = gaussian(random, in * out);
+        for (int i = 0; i < w.length; i++) {
+            float v = i % 97 == 0 ? w[i] * 0x1p-20f : w[i] * 0.05f; // some F16 subnormals
+            w[i] = storage == WeightMatrix.Storage.BF16 ? Float.intBitsToFloat(Float.floatToRawIntBits(v) & 0xFFFF0000)
+                    : dev.dyspec.core.checkpoint.HalfPrecision.toFloat(dev.dyspec.core.checkpoint.HalfPrecision.fromFloat(v));
+        }
+        WeightMatrix half = WeightMatrix.compact(w, in, out, HalfMatmul.panelColumns());
+        assertEquals(storage, half.storage);
+        float[] expected = new float[n * out];
+        VectorMath.matmul(x, n, WeightMatrix.floats(w, in, out), expected);
+        float[] y = new float[n * out];
+        VectorMath.matmul(x, n, half, y);
+        assertArrayEquals(expected, y);
+        float[] split = new float[n * out];
+        try (MatmulThreads threads = new MatmulThreads(3, "test")) {
+            boolean held = threads.begin(Integer.MAX_VALUE, Long.MAX_VALUE);
+            threads.matmul(held, x, n, half, split);
+            threads.end(held);
+        }
+        assertArrayEquals(expected, split);
     }
 
     /** Attention's pieces at head sizes and lengths around the vector width, against plain double loops. */
