@@ -49,4 +49,4 @@ gguf_min.GGUFWriter.write_tensors_to_file = write_tensors_to_file
 sys.argv = ["hf_to_gguf.py", src, dst]
 with open(f"{peer}/hf_to_gguf.py") as f:
     code = compile(f.read(), f"{peer}/hf_to_gguf.py", "exec")
-exec(code, {"__name__": "__main__"})
+exec(code, {"__name__": "__main__", "__file__": f"{peer}/hf_to_gguf.py"})

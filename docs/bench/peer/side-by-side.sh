@@ -1,6 +1,7 @@
 #!/bin/bash
-# dyspec beside llama.cpp on the same weights: the shipped default pair converted to F32 GGUF, T = 0,
-# the same prompts and lengths, the two engines interleaved prompt by prompt so machine drift hits both.
+# dyspec beside llama.cpp on the same weights: the shipped default pair converted to F32 GGUF (and to F16
+# GGUF, the bytes the pair ships in, which dyspec's Java kernel keeps), T = 0, the same prompts and
+# lengths, the two engines interleaved prompt by prompt so machine drift hits both.
 # llama.cpp is a yardstick, not a dependency: without its tools this prints why and exits 0.
 #
 # usage: docs/bench/peer/side-by-side.sh [ROUNDS=3] [TOKENS=128]
@@ -27,18 +28,19 @@ fi
 mkdir -p "$OUT"
 for m in dyspec-target dyspec-draft; do
   [ -f "$OUT/$m.gguf" ] || python3 "$PEER_SRC/hf_to_gguf.py" "$ROOT/models/$m" "$OUT/$m.gguf" >/dev/null || exit 1
+  [ -f "$OUT/$m-f16.gguf" ] || python3 "$ROOT/docs/bench/peer/hf_to_f16_gguf.py" "$PEER_SRC" "$ROOT/models/$m" "$OUT/$m-f16.gguf" >/dev/null || exit 1
 done
 PROMPTS=("And God said" "Four score and seven years ago" "One day, Tom saw a")
 RESULTS="$OUT/results.tsv"
 : > "$RESULTS"
 
-llama_target() { # tokens/s of the generated tokens (eval time line)
-  "$PEER_BIN/llama-completion" -m "$OUT/dyspec-target.gguf" -p "$1" -n "$TOKENS" -t "$THREADS" -c 512 --temp 0 \
+llama_target() { # tokens/s of the generated tokens (eval time line); $2: GGUF suffix ("" F32, -f16)
+  "$PEER_BIN/llama-completion" -m "$OUT/dyspec-target${2:-}.gguf" -p "$1" -n "$TOKENS" -t "$THREADS" -c 512 --temp 0 \
     --seed 1 -no-cnv --no-display-prompt --ignore-eos 2>&1 | tee "$OUT/last.log" \
     | grep -E "(llama_perf_context_print|common_perf_print):\s+eval time" | sed -E 's/.* ([0-9.]+) tokens per second.*/\1/'
 }
-llama_chain() { # llama.cpp's speculative decoding with the draft, a chain of up to 8
-  "$PEER_BIN/llama-speculative" -m "$OUT/dyspec-target.gguf" -md "$OUT/dyspec-draft.gguf" -p "$1" -n "$TOKENS" \
+llama_chain() { # llama.cpp's speculative decoding with the draft, a chain of up to 8; $2 as above
+  "$PEER_BIN/llama-speculative" -m "$OUT/dyspec-target${2:-}.gguf" -md "$OUT/dyspec-draft${2:-}.gguf" -p "$1" -n "$TOKENS" \
     -t "$THREADS" -c 512 --temp 0 --seed 1 --spec-draft-n-max 8 -np 1 --ignore-eos 2>&1 | tee "$OUT/last.log" \
     | grep -E "decoded .* tokens in .* seconds, speed:" | sed -E 's/.*speed:\s*([0-9.]+) t\/s.*/\1/'
 }
@@ -57,9 +59,11 @@ run() { # label, command...
 for r in $(seq "$ROUNDS"); do
   for p in "${PROMPTS[@]}"; do
     run "llama.cpp target-only" llama_target "$p"
+    run "llama.cpp target-only (F16 GGUF)" llama_target "$p" -f16
     run "dyspec target-only" dyspec_run "$p" --strategy target-only
     run "dyspec target-only (torch kernel)" dyspec_run "$p" --strategy target-only --backend torch
     run "llama.cpp chain (draft-max 8)" llama_chain "$p"
+    run "llama.cpp chain (draft-max 8, F16 GGUF)" llama_chain "$p" -f16
     run "dyspec dyspec-calibrated adaptive b8" dyspec_run "$p" --strategy dyspec-calibrated --budget 8 --adaptive-size
     run "dyspec chain b8" dyspec_run "$p" --strategy chain --budget 8
     run "dyspec dyspec-ngram adaptive b8" dyspec_run "$p" --strategy dyspec-ngram --budget 8 --adaptive-size
