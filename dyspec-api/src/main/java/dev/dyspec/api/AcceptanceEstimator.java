@@ -21,6 +21,15 @@ public interface AcceptanceEstimator {
     }
 
     /**
+     * The largest r up to which {@link #acceptance} returns one value for every r (0 when there is none):
+     * lets an expectation over a whole vocabulary sum the many tokens below it as one mass instead of one
+     * query each.
+     */
+    default double constantBelow(int depth, SamplingParams params) {
+        return 0;
+    }
+
+    /**
      * A fixed view for growing one tree: queried once per vocabulary token per heap peek, so it must not
      * lock or copy per call. An estimator that learns returns a frozen copy of what it knows now.
      */

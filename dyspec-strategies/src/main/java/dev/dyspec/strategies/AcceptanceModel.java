@@ -135,6 +135,11 @@ public final class AcceptanceModel implements AcceptanceEstimator, AcceptanceObs
                 int band = Band.of(params).ordinal();
                 return contextEstimate(ctxAccepted[band], ctxTotal[band], evidence);
             }
+
+            @Override
+            public double constantBelow(int depth, SamplingParams params) {
+                return FLAT_BELOW;
+            }
         };
     }
 
@@ -160,6 +165,14 @@ public final class AcceptanceModel implements AcceptanceEstimator, AcceptanceObs
             out[cell / SHARE_BUCKETS][1] += contextTotal[band.ordinal()][cell];
         }
         return out;
+    }
+
+    /** The r of the lowest bin's centre: {@link #interpolate} returns that bin's value for every r up to it. */
+    static final double FLAT_BELOW = Math.pow(10, MIN_LOG + 0.5 * -MIN_LOG / BINS);
+
+    @Override
+    public double constantBelow(int depth, SamplingParams params) {
+        return FLAT_BELOW;
     }
 
     private static double interpolate(double[] curve, double r) {

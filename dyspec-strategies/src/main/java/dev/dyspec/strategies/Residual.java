@@ -109,12 +109,34 @@ final class Residual {
             int best = best();
             return best < 0 ? 0 : estimator.acceptance(distribution[best] / remaining, depth, params);
         }
+        if (remaining <= 0) {
+            return 0;
+        }
+        // tokens whose r is at most the estimator's flat stretch share one a(r): summed as one mass, so
+        // a pass over the vocabulary queries the estimator only for the few likely tokens
+        double flat = estimator.constantBelow(depth, params);
+        double threshold = flat * remaining;
         double sum = 0;
+        double flatMass = 0;
         for (int t = 0; t < distribution.length; t++) {
-            if (distribution[t] > 0 && !isDrawn(t)) {
-                double r = distribution[t] / remaining;
+            float p = distribution[t];
+            if (p <= 0) {
+                continue;
+            }
+            if (p <= threshold) {
+                flatMass += p;
+            } else if (!isDrawn(t)) {
+                double r = p / remaining;
                 sum += r * estimator.acceptance(r, depth, params);
             }
+        }
+        for (int d : drawn) {
+            if (distribution[d] > 0 && distribution[d] <= threshold) {
+                flatMass -= distribution[d];
+            }
+        }
+        if (flatMass > 0) {
+            sum += flatMass / remaining * estimator.acceptance(flat / 2, depth, params);
         }
         return sum;
     }

@@ -1,0 +1,55 @@
+package dev.dyspec.strategies;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import dev.dyspec.api.AcceptanceEstimator;
+import dev.dyspec.api.SamplingParams;
+import java.util.SplittableRandom;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class ResidualTest {
+
+    private final SamplingParams sampled = new SamplingParams(1.0, 1.0, 0);
+
+    /**
+     * The expectation Σ r·a(r) over the residual sums the tokens on the learned curve's flat stretch as one
+     * mass; it must equal the plain sum with one query per token, before and after draws.
+     */
+    @ParameterizedTest(name = "vocabulary {0}")
+    @ValueSource(ints = {5, 4096, 32000})
+    void expectedAcceptanceEqualsTheSumOverEveryToken(int vocab) {
+        SplittableRandom random = new SplittableRandom(vocab);
+        AcceptanceModel model = new AcceptanceModel(0.5, 4);
+        for (int i = 0; i < 50_000; i++) {
+            double r = Math.pow(10, -5 * random.nextDouble());
+            model.observe(r, 1, random.nextDouble() < Math.sqrt(r), sampled);
+        }
+        AcceptanceEstimator estimator = model.snapshot();
+        float[] d = new float[vocab];
+        double total = 0;
+        for (int t = 0; t < vocab; t++) {
+            d[t] = (float) Math.exp(6 * random.nextGaussian()); // a few heavy tokens, a long light tail
+            total += d[t];
+        }
+        for (int t = 0; t < vocab; t++) {
+            d[t] /= (float) total;
+        }
+        Residual residual = new Residual(d);
+        boolean[] drawn = new boolean[vocab];
+        for (int draw = 0; draw < Math.min(4, vocab - 1); draw++) {
+            double expected = 0;
+            double remaining = residual.remaining();
+            for (int t = 0; t < vocab; t++) {
+                if (d[t] > 0 && !drawn[t]) {
+                    double r = d[t] / remaining;
+                    expected += r * estimator.acceptance(r, 1, sampled);
+                }
+            }
+            assertEquals(expected, residual.expectedAcceptance(estimator, 1, sampled), 1e-9 * expected, "after " + draw + " draws");
+            int token = draw % 2 == 0 ? residual.best() : residual.sample(random); // heavy and light tokens drawn
+            drawn[token] = true;
+            residual.markDrawn(token);
+        }
+    }
+}
