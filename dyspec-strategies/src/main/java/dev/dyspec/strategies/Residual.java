@@ -125,14 +125,18 @@ final class Residual {
             }
             if (p <= threshold) {
                 flatMass += p;
-            } else if (!isDrawn(t)) {
+            } else {
                 double r = p / remaining;
                 sum += r * estimator.acceptance(r, depth, params);
             }
         }
-        for (int d : drawn) {
-            if (distribution[d] > 0 && distribution[d] <= threshold) {
-                flatMass -= distribution[d];
+        for (int d : drawn) { // taken out afterwards: a check per drawn token, not per vocabulary token
+            float p = distribution[d];
+            if (p > 0 && p <= threshold) {
+                flatMass -= p;
+            } else if (p > threshold) {
+                double r = p / remaining;
+                sum -= r * estimator.acceptance(r, depth, params);
             }
         }
         if (flatMass > 0) {

@@ -1,6 +1,7 @@
 package dev.dyspec.core.decode;
 
 import dev.dyspec.api.SamplingParams;
+import dev.dyspec.core.model.ForwardBackend;
 import java.util.Arrays;
 
 /**
@@ -22,7 +23,14 @@ public final class Distributions {
         return p;
     }
 
+    /** Whether this JVM has the vector module, so {@link VectorSoftmax} can load. */
+    private static final boolean VECTOR_EXP = ForwardBackend.javaAvailable();
+
     static float[] softmax(float[] logits, double temperature) {
+        return VECTOR_EXP ? VectorSoftmax.of(logits, temperature) : scalarSoftmax(logits, temperature);
+    }
+
+    static float[] scalarSoftmax(float[] logits, double temperature) {
         double max = Double.NEGATIVE_INFINITY;
         for (float l : logits) {
             max = Math.max(max, l);

@@ -1,0 +1,51 @@
+package dev.dyspec.core.decode;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Softmax over a vocabulary on the vector API's exp (0.3 ns against 5-15 ns per {@link Math#exp}): a
+ * sampled step takes one per visited target node and one per draft expansion, each over every token.
+ * Loaded only where the JVM has the vector module ({@link Distributions} checks).
+ */
+final class VectorSoftmax {
+
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+
+    private VectorSoftmax() {
+    }
+
+    static float[] of(float[] logits, double temperature) {
+        int bound = S.loopBound(logits.length);
+        FloatVector maxima = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        int i = 0;
+        for (; i < bound; i += S.length()) {
+            maxima = maxima.max(FloatVector.fromArray(S, logits, i));
+        }
+        float max = maxima.reduceLanes(VectorOperators.MAX);
+        for (; i < logits.length; i++) {
+            max = Math.max(max, logits[i]);
+        }
+        float inverseTemperature = (float) (1.0 / temperature);
+        float[] p = new float[logits.length];
+        for (i = 0; i < bound; i += S.length()) {
+            FloatVector.fromArray(S, logits, i).sub(max).mul(inverseTemperature).lanewise(VectorOperators.EXP).intoArray(p, i);
+        }
+        for (; i < logits.length; i++) {
+            p[i] = (float) Math.exp((logits[i] - max) * inverseTemperature);
+        }
+        double sum = 0;
+        for (float e : p) {
+            sum += e;
+        }
+        float inverse = (float) (1.0 / sum);
+        for (i = 0; i < bound; i += S.length()) {
+            FloatVector.fromArray(S, p, i).mul(inverse).intoArray(p, i);
+        }
+        for (; i < p.length; i++) {
+            p[i] *= inverse;
+        }
+        return p;
+    }
+}
