@@ -273,11 +273,31 @@ final class VectorMath {
 
     /**
      * out[oo + t] = Σ_c p[c] values[rows[c] * stride + vo + t] for t &lt; hd: the attention-weighted sum of
-     * value rows, each vector of the head's columns accumulated in a register over all rows.
+     * value rows. Four vectors of the head's columns are accumulated in registers per pass over the rows,
+     * so each row's piece is read once, front to back (one pass for a head of 64 on 512-bit vectors): at
+     * long contexts the value rows come from memory and this order lets the prefetcher follow.
      */
     static void weightedRows(float[] p, int[] rows, int count, float[] values, int stride, int vo, float[] out, int oo, int hd) {
         int bound = S.loopBound(hd);
         int t = 0;
+        for (; t + 4 * L <= bound; t += 4 * L) {
+            FloatVector a0 = FloatVector.zero(S);
+            FloatVector a1 = a0;
+            FloatVector a2 = a0;
+            FloatVector a3 = a0;
+            for (int c = 0; c < count; c++) {
+                FloatVector w = FloatVector.broadcast(S, p[c]);
+                int at = rows[c] * stride + vo + t;
+                a0 = FloatVector.fromArray(S, values, at).fma(w, a0);
+                a1 = FloatVector.fromArray(S, values, at + L).fma(w, a1);
+                a2 = FloatVector.fromArray(S, values, at + 2 * L).fma(w, a2);
+                a3 = FloatVector.fromArray(S, values, at + 3 * L).fma(w, a3);
+            }
+            a0.intoArray(out, oo + t);
+            a1.intoArray(out, oo + t + L);
+            a2.intoArray(out, oo + t + 2 * L);
+            a3.intoArray(out, oo + t + 3 * L);
+        }
         for (; t < bound; t += L) {
             FloatVector a = FloatVector.zero(S);
             for (int c = 0; c < count; c++) {

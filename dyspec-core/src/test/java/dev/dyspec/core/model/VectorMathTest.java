@@ -92,7 +92,7 @@ class VectorMathTest {
 
     /** Attention's pieces at head sizes and lengths around the vector width, against plain double loops. */
     @ParameterizedTest(name = "head size {0}, {1} positions")
-    @CsvSource({"8, 5", "16, 17", "64, 130", "64, 64", "24, 1", "128, 77"})
+    @CsvSource({"8, 5", "16, 17", "64, 130", "64, 64", "24, 1", "128, 77", "80, 300", "96, 9"})
     void attentionStepsMatchADoublePrecisionReference(int hd, int length) {
         Random random = new Random(hd * 1000L + length);
         int capacity = length + 3;
