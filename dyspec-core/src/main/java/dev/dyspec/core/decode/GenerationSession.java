@@ -131,8 +131,12 @@ public final class GenerationSession implements AutoCloseable {
      * now, in a forward of its own: it costs a fraction of the target's). Then {@link #prefillDone}.
      */
     public CausalLm.Rows prefillChunk(int maxTokens) {
+        if (maxTokens < 1) {
+            throw new IllegalArgumentException("a prefill chunk needs at least one token, got " + maxTokens);
+        }
         long start = System.nanoTime();
-        int[] chunk = Arrays.copyOfRange(unprefilled, prefilled, Math.min(unprefilled.length, prefilled + maxTokens));
+        // no prefilled + maxTokens: an engine with nothing else to run passes Integer.MAX_VALUE
+        int[] chunk = Arrays.copyOfRange(unprefilled, prefilled, prefilled + Math.min(maxTokens, unprefilled.length - prefilled));
         if (draft != null) {
             draft.prefill(chunk);
         }

@@ -115,6 +115,68 @@ class BatchedEngineTest {
     }
 
     /**
+     * A prompt whose chunked prefill outlives every running generation goes in whole once it runs alone
+     * (the chunk limit is lifted mid-prompt), and its output equals the generation alone.
+     */
+    @Test
+    void aPromptStillPrefillingWhenTheOthersFinishCompletes() throws Exception {
+        ModelConfig config = RandomModels.config(32, 64, 2, 4, 2, 64, 200, true);
+        try (SpeculativeDecoder decoder = new SpeculativeDecoder(TestModels.random(config, 9, 66),
+                TestModels.perturbed(config, 9, 0.4, 66), 64)) {
+            TreeStrategy dyspec = BuiltinStrategies.byName("dyspec");
+            // a few steps of one token or two: over before 160 prompt tokens go in by chunks of 8
+            GenerationRequest shortRun = new GenerationRequest(new int[] {1, 5, 9}, 8, SamplingParams.greedy(), dyspec,
+                    StrategyOptions.defaults().withBudget(1), List.of());
+            int[] longPrompt = new Random(11).ints(160, 3, 64).toArray();
+            longPrompt[0] = 1;
+            GenerationRequest late = new GenerationRequest(longPrompt, 10, SamplingParams.greedy(), dyspec,
+                    StrategyOptions.defaults().withBudget(6), List.of());
+            int[] lateAlone = decoder.generate(late).tokens();
+            InferenceEngine engine = new InferenceEngine(decoder, new InferenceEngine.Limits(4, 0, true, 8,
+                    Duration.ofMinutes(5), Integer.MAX_VALUE));
+            CompletableFuture<int[]> second = new CompletableFuture<>();
+            CompletableFuture<int[]> first = new CompletableFuture<>();
+            java.util.concurrent.atomic.AtomicBoolean submitted = new java.util.concurrent.atomic.AtomicBoolean();
+            engine.submit(shortRun, new GenerationListener() {
+                @Override
+                public void onStep(StepResult step) {
+                    if (submitted.compareAndSet(false, true)) {
+                        engine.submit(late, new GenerationListener() {
+                            @Override
+                            public void onStep(StepResult step) {
+                            }
+
+                            @Override
+                            public void onComplete(GenerationSession session) {
+                                second.complete(session.generatedTokens());
+                            }
+
+                            @Override
+                            public void onError(Throwable error) {
+                                second.completeExceptionally(error);
+                            }
+                        });
+                    }
+                }
+
+                @Override
+                public void onComplete(GenerationSession session) {
+                    first.complete(session.generatedTokens());
+                }
+
+                @Override
+                public void onError(Throwable error) {
+                    first.completeExceptionally(error);
+                }
+            });
+            first.get(60, TimeUnit.SECONDS);
+            assertTrue(submitted.get(), "the long prompt arrived while the short generation ran");
+            assertArrayEquals(lateAlone, second.get(60, TimeUnit.SECONDS));
+            assertTrue(engine.shutdown(Duration.ofSeconds(5)));
+        }
+    }
+
+    /**
      * A long prompt arriving while others generate is prefilled in chunks inside their steps: they keep
      * stepping meanwhile, and every output (the long prompt's included, and its prompt log-probabilities)
      * equals the generation alone.
