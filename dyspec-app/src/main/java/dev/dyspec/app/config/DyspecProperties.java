@@ -91,7 +91,7 @@ public record DyspecProperties(
                          @Min(1) @DefaultValue("512") int maxMessages,
                          @Min(1) @DefaultValue("256") int maxStopLength,
                          @DefaultValue("true") boolean batchDrafts,
-                         @Min(1) @DefaultValue("64") int prefillChunk,
+                         @Min(1) @DefaultValue("32") int prefillChunk,
                          @NotNull @DefaultValue("10m") Duration maxGenerationTime,
                          @NotNull @DefaultValue("200ms") Duration busyDelay,
                          @Min(1) @DefaultValue("24") int maxBatchRows) {
