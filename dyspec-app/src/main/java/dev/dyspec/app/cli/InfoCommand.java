@@ -51,11 +51,23 @@ public final class InfoCommand {
         }
         PromptTemplate chat = ModelLoader.readChatTemplate(model.resolve("tokenizer_config.json"));
         out.printf(Locale.ROOT, "chat        %s%n", chat.present() ? "own template" : "plain 'role: content' lines");
-        long weights = parameters * 4; // widened to float32 in the engine
         long kvPerSequence = 2L * c.numLayers() * c.kvDim() * c.maxPositions() * 4;
-        out.printf(Locale.ROOT, "memory      %s of float32 weights + %s of KV cache per sequence at full context%n",
-                bytes(weights), bytes(kvPerSequence));
+        boolean half = s.parametersByDtype().keySet().stream().allMatch(d -> d.equals("F16") || d.equals("BF16"));
+        out.printf(Locale.ROOT, "memory      %s of weights on the Java kernel (%s), %s on the torch kernel (F32)"
+                        + " + %s of KV cache per sequence at full context%n",
+                bytes(weightBytes(c, parameters, half ? 2 : 4)), half ? "kept as " + s.parametersByDtype().keySet()
+                        .iterator().next() + ", embedding table F32" : "F32", bytes(weightBytes(c, parameters, 4)),
+                bytes(kvPerSequence));
         return 0;
+    }
+
+    /**
+     * What the engine holds: the embedding table as F32 (rows are copied out per token), every other weight
+     * at {@code width} bytes, and with tied embeddings the output head as a second, transposed copy.
+     */
+    private static long weightBytes(ModelConfig c, long parameters, int width) {
+        long embedding = (long) c.vocabSize() * c.hiddenSize();
+        return embedding * 4 + (parameters - embedding) * width + (c.tiedEmbeddings() ? embedding * width : 0);
     }
 
     private static String bytes(long b) {

@@ -19,6 +19,8 @@ class InfoCommandTest {
                 new PrintStream(out, true, StandardCharsets.UTF_8), new PrintStream(err, true, StandardCharsets.UTF_8));
         assertThat(code).as(err.toString(StandardCharsets.UTF_8)).isZero();
         assertThat(out.toString(StandardCharsets.UTF_8)).contains("family      llama", "8 layers, hidden 256",
-                "context     512 tokens", "tokenizer   4096 tokens", "{F16=", "float32 weights");
+                "context     512 tokens", "tokenizer   4096 tokens", "{F16=",
+                // 1.0M embedding values at 4 bytes, 6.3M others and the tied head's 1.0M at 2 (F32: 4 each)
+                "18.1 MiB of weights on the Java kernel (kept as F16, embedding table F32), 32.1 MiB on the torch kernel");
     }
 }
