@@ -63,15 +63,21 @@ final class WeightMatrix {
         return (j / panel) * in * panel + i * panel + j % panel;
     }
 
+    /** BF16 first: its test is one mask per value, so a BF16 checkpoint never pays the F16 round trip. */
     private static Storage narrowestExact(float[] data) {
         boolean brain = true;
-        boolean half = true;
-        for (int i = 0; i < data.length && (brain || half); i++) {
-            int bits = Float.floatToRawIntBits(data[i]);
-            brain &= (bits & 0xFFFF) == 0;
-            half &= Float.floatToRawIntBits(HalfPrecision.toFloat(HalfPrecision.fromFloat(data[i]))) == bits;
+        for (int i = 0; i < data.length && brain; i++) {
+            brain = (Float.floatToRawIntBits(data[i]) & 0xFFFF) == 0;
         }
-        return brain ? Storage.BF16 : half ? Storage.F16 : Storage.F32;
+        if (brain) {
+            return Storage.BF16;
+        }
+        for (float v : data) {
+            if (Float.floatToRawIntBits(HalfPrecision.toFloat(HalfPrecision.fromFloat(v))) != Float.floatToRawIntBits(v)) {
+                return Storage.F32;
+            }
+        }
+        return Storage.F16;
     }
 
     private static void requireSize(float[] data, int in, int out) {
