@@ -204,7 +204,9 @@ public final class GenerationSession implements AutoCloseable {
         }
         StrategyOptions options = budgetCap < request.options().budget()
                 ? request.options().withBudget(Math.max(1, budgetCap)) : request.options();
-        TokenTree tree = request.strategy().grow(draft != null ? draft : contextOnly, root, options, request.params(), random);
+        // with one token left a tree's drafts could only be discarded: the root's own row gives that token
+        TokenTree tree = tokensLeft() <= 1 ? TreeBuilder.rooted(root).build()
+                : request.strategy().grow(draft != null ? draft : contextOnly, root, options, request.params(), random);
         if (tree.token(0) != root) {
             throw new IllegalStateException("strategy '" + request.strategy().name() + "' returned a tree with the wrong root");
         }
@@ -321,6 +323,12 @@ public final class GenerationSession implements AutoCloseable {
         generated = all;
         root = v.bonusToken();
         return out;
+    }
+
+    /** Tokens this generation may still emit, by max_tokens and by the context. */
+    private int tokensLeft() {
+        return Math.min(request.maxTokens() - generated.length,
+                contextLimit + 1 - request.promptTokens().length - generated.length);
     }
 
     /** End of text, or a start token: llama2.c-trained models mark a new story with it. */
