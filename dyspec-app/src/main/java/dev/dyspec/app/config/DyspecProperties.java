@@ -1,5 +1,6 @@
 package dev.dyspec.app.config;
 
+import dev.dyspec.core.engine.InferenceEngine;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
 import jakarta.validation.constraints.DecimalMin;
@@ -91,7 +92,7 @@ public record DyspecProperties(
                          @Min(1) @DefaultValue("512") int maxMessages,
                          @Min(1) @DefaultValue("256") int maxStopLength,
                          @DefaultValue("true") boolean batchDrafts,
-                         @Min(1) @DefaultValue("32") int prefillChunk,
+                         @Min(1) @DefaultValue("" + InferenceEngine.DEFAULT_PREFILL_CHUNK) int prefillChunk,
                          @NotNull @DefaultValue("10m") Duration maxGenerationTime,
                          @NotNull @DefaultValue("200ms") Duration busyDelay,
                          @Min(1) @DefaultValue("24") int maxBatchRows) {

@@ -57,11 +57,10 @@ public final class InferenceEngine implements AutoCloseable {
         }
     }
 
-    /** Prompt tokens prefilled per step while other generations run. */
     /**
-     * Shipped pair, 2 cores, a 400-token prompt beside 7 streams: chunks of 64 raised their p95 chunk gap
-     * 1.72-2.07× (4 runs) once forwards got cheap, chunks of 32 1.16-1.77× (3 runs), the prompt answered in
-     * 213-263 vs 279-341 ms.
+     * Prompt tokens prefilled per step while other generations run. Shipped pair, 2 cores, a 400-token
+     * prompt beside 7 streams: chunks of 64 raised their p95 chunk gap 1.72-2.07× (4 runs) once forwards got
+     * cheap, chunks of 32 1.16-1.77× (3 runs), the prompt answered in 213-263 vs 279-341 ms.
      */
     public static final int DEFAULT_PREFILL_CHUNK = 32;
 

@@ -114,17 +114,9 @@ final class PreparedWeights {
     String storage() {
         java.util.EnumSet<WeightMatrix.Storage> used = java.util.EnumSet.of(lmHead.storage);
         for (int l = 0; l < wqkv.length; l++) {
-            for (WeightMatrix m : new WeightMatrix[] {wqkv[l], wo[l], wGateUp[l], wDown[l]}) {
-                used.add(m.storage);
-            }
+            java.util.Collections.addAll(used, wqkv[l].storage, wo[l].storage, wGateUp[l].storage, wDown[l].storage);
         }
-        java.util.List<String> names = new java.util.ArrayList<>();
-        for (WeightMatrix.Storage s : new WeightMatrix.Storage[] {WeightMatrix.Storage.BF16, WeightMatrix.Storage.F16, WeightMatrix.Storage.F32}) {
-            if (used.contains(s)) {
-                names.add(s.name());
-            }
-        }
-        return String.join("+", names);
+        return used.stream().map(Enum::name).collect(java.util.stream.Collectors.joining("+"));
     }
 
     /** Columns of the fused q/k/v product: queries, then keys, then values. */

@@ -11,7 +11,8 @@ import dev.dyspec.core.checkpoint.HalfPrecision;
  */
 final class WeightMatrix {
 
-    enum Storage { F32, F16, BF16 }
+    /** Narrowest first. */
+    enum Storage { BF16, F16, F32 }
 
     final int in;
     final int out;

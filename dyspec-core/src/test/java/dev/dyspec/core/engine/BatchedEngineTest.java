@@ -134,44 +134,16 @@ class BatchedEngineTest {
             int[] lateAlone = decoder.generate(late).tokens();
             InferenceEngine engine = new InferenceEngine(decoder, new InferenceEngine.Limits(4, 0, true, 8,
                     Duration.ofMinutes(5), Integer.MAX_VALUE));
-            CompletableFuture<int[]> second = new CompletableFuture<>();
-            CompletableFuture<int[]> first = new CompletableFuture<>();
-            java.util.concurrent.atomic.AtomicBoolean submitted = new java.util.concurrent.atomic.AtomicBoolean();
-            engine.submit(shortRun, new GenerationListener() {
-                @Override
-                public void onStep(StepResult step) {
-                    if (submitted.compareAndSet(false, true)) {
-                        engine.submit(late, new GenerationListener() {
-                            @Override
-                            public void onStep(StepResult step) {
-                            }
-
-                            @Override
-                            public void onComplete(GenerationSession session) {
-                                second.complete(session.generatedTokens());
-                            }
-
-                            @Override
-                            public void onError(Throwable error) {
-                                second.completeExceptionally(error);
-                            }
-                        });
-                    }
-                }
-
-                @Override
-                public void onComplete(GenerationSession session) {
-                    first.complete(session.generatedTokens());
-                }
-
-                @Override
-                public void onError(Throwable error) {
-                    first.completeExceptionally(error);
+            // submitted from the short run's first step, on the engine thread
+            CompletableFuture<CompletableFuture<int[]>> second = new CompletableFuture<>();
+            CompletableFuture<int[]> first = EngineOutcomes.submit(engine, shortRun, step -> {
+                if (!second.isDone()) {
+                    second.complete(EngineOutcomes.submit(engine, late));
                 }
             });
             first.get(60, TimeUnit.SECONDS);
-            assertTrue(submitted.get(), "the long prompt arrived while the short generation ran");
-            assertArrayEquals(lateAlone, second.get(60, TimeUnit.SECONDS));
+            assertTrue(second.isDone(), "the long prompt arrived while the short generation ran");
+            assertArrayEquals(lateAlone, second.get().get(60, TimeUnit.SECONDS));
             assertTrue(engine.shutdown(Duration.ofSeconds(5)));
         }
     }
