@@ -259,11 +259,11 @@ final class VectorMath {
         float sum = 0f;
         int i = 0;
         for (; i < bound; i += L) {
-            FloatVector e = FloatVector.fromArray(S, x, i).sub(max).lanewise(VectorOperators.EXP);
+            FloatVector e = VectorExp.exp(FloatVector.fromArray(S, x, i).sub(max));
             e.intoArray(x, i);
         }
         for (; i < n; i++) {
-            x[i] = (float) Math.exp(x[i] - max);
+            x[i] = VectorExp.exp(x[i] - max);
         }
         for (i = 0; i < n; i++) {
             sum += x[i];
@@ -323,12 +323,12 @@ final class VectorMath {
         int j = 0;
         for (; j < bound; j += L) {
             FloatVector g = FloatVector.fromArray(S, gateUp, go + j);
-            FloatVector sigmoid = g.neg().lanewise(VectorOperators.EXP).add(1f);
+            FloatVector sigmoid = VectorExp.exp(g.neg()).add(1f);
             g.div(sigmoid).mul(FloatVector.fromArray(S, gateUp, go + hidden + j)).intoArray(out, oo + j);
         }
         for (; j < hidden; j++) {
             float g = gateUp[go + j];
-            out[oo + j] = g / (1f + (float) Math.exp(-g)) * gateUp[go + hidden + j];
+            out[oo + j] = g / (1f + VectorExp.exp(-g)) * gateUp[go + hidden + j];
         }
     }
 }
