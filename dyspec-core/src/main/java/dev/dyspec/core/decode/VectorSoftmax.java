@@ -30,12 +30,7 @@ final class VectorSoftmax {
         }
         float inverseTemperature = (float) (1.0 / temperature);
         float[] p = new float[logits.length];
-        for (i = 0; i < bound; i += S.length()) {
-            VectorExp.exp(FloatVector.fromArray(S, logits, i).sub(max).mul(inverseTemperature)).intoArray(p, i);
-        }
-        for (; i < logits.length; i++) {
-            p[i] = VectorExp.exp((logits[i] - max) * inverseTemperature);
-        }
+        VectorExp.exp(logits, 0, p, 0, logits.length, max, inverseTemperature);
         double sum = 0;
         for (float e : p) {
             sum += e;

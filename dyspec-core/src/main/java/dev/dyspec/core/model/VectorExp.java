@@ -7,7 +7,7 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * e^x in float, built only from operations IEEE 754 defines exactly (add, multiply, fused multiply-add, min,
- * max, conversion of integral values, bit shifts), so a value is the same in every JIT tier and on every
+ * max, bit operations on the encoding), so a value is the same in every JIT tier and on every
  * machine. The vector API's own {@code EXP} is not: its Java fallback and its compiled intrinsic differ in
  * the last bits, so a forward run before and after C2 compiled the kernel gave different logits — and the
  * engine promises equal bits for a sequence alone or batched.
@@ -19,11 +19,14 @@ import jdk.incubator.vector.VectorSpecies;
  */
 public final class VectorExp {
 
+    private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+
     private static final float LOG2_E = 1.44269504088896341f;
     private static final float LN2_HIGH = 0.693145751953125f;
     private static final float LN2_LOW = 1.42860682030941723e-6f;
     /** 1.5 · 2^23: adding it rounds a float of magnitude below 2^22 to an integer, to nearest even. */
     private static final float ROUNDER = 12582912f;
+    private static final int ROUNDER_BITS = Float.floatToRawIntBits(ROUNDER);
     private static final float LOWEST = -87.33654f;
     private static final float HIGHEST = 88.72283f;
     private static final float C2 = 1f / 2;
@@ -36,31 +39,46 @@ public final class VectorExp {
     private VectorExp() {
     }
 
-    /** e^x per lane. */
-    public static FloatVector exp(FloatVector x) {
-        VectorSpecies<Float> species = x.species();
-        FloatVector clamped = x.max(LOWEST).min(HIGHEST);
-        FloatVector n = clamped.fma(FloatVector.broadcast(species, LOG2_E), FloatVector.broadcast(species, ROUNDER)).sub(ROUNDER);
-        FloatVector r = n.fma(FloatVector.broadcast(species, -LN2_HIGH), clamped);
-        r = n.fma(FloatVector.broadcast(species, -LN2_LOW), r);
-        FloatVector p = r.fma(FloatVector.broadcast(species, C7), FloatVector.broadcast(species, C6));
-        p = p.fma(r, FloatVector.broadcast(species, C5));
-        p = p.fma(r, FloatVector.broadcast(species, C4));
-        p = p.fma(r, FloatVector.broadcast(species, C3));
-        p = p.fma(r, FloatVector.broadcast(species, C2));
-        p = p.fma(r, FloatVector.broadcast(species, 1f));
-        p = p.fma(r, FloatVector.broadcast(species, 1f));
-        // n ∈ [-126, 128] is integral, so its conversion is exact; 2^n as 2^(n >> 1) · 2^(n - (n >> 1)), each factor normal.
-        IntVector k = (IntVector) n.convert(VectorOperators.F2I, 0);
-        IntVector first = k.lanewise(VectorOperators.ASHR, 1);
-        FloatVector scaled = p.mul(powerOfTwo(first)).mul(powerOfTwo(k.sub(first)));
-        return scaled
-                .blend(0f, x.lt(LOWEST))
-                .blend(Float.POSITIVE_INFINITY, x.compare(VectorOperators.GT, HIGHEST))
-                .blend(x, x.test(VectorOperators.IS_NAN));
+    /**
+     * target[to + i] = e^((source[from + i] − shift) · scale) for i &lt; count; the arrays may be the same.
+     * The whole computation sits in this one loop on purpose: C2 would compile a per-vector helper on its
+     * own once it is hot, then refuse to inline it into callers ("already compiled into a medium method"),
+     * and a vector crossing a call that is not inlined is boxed — 15× slower.
+     */
+    public static void exp(float[] source, int from, float[] target, int to, int count, float shift, float scale) {
+        int bound = S.loopBound(count);
+        int i = 0;
+        for (; i < bound; i += S.length()) {
+            FloatVector x = FloatVector.fromArray(S, source, from + i).sub(shift).mul(scale);
+            FloatVector clamped = x.max(LOWEST).min(HIGHEST);
+            // n + 1.5 · 2^23 in float: its low mantissa bits hold n, two's complement, so no conversion is needed
+            FloatVector shifted = clamped.fma(FloatVector.broadcast(S, LOG2_E), FloatVector.broadcast(S, ROUNDER));
+            FloatVector n = shifted.sub(ROUNDER);
+            FloatVector r = n.fma(FloatVector.broadcast(S, -LN2_HIGH), clamped);
+            r = n.fma(FloatVector.broadcast(S, -LN2_LOW), r);
+            FloatVector p = r.fma(FloatVector.broadcast(S, C7), FloatVector.broadcast(S, C6));
+            p = p.fma(r, FloatVector.broadcast(S, C5));
+            p = p.fma(r, FloatVector.broadcast(S, C4));
+            p = p.fma(r, FloatVector.broadcast(S, C3));
+            p = p.fma(r, FloatVector.broadcast(S, C2));
+            p = p.fma(r, FloatVector.broadcast(S, 1f));
+            p = p.fma(r, FloatVector.broadcast(S, 1f));
+            // 2^n as 2^(n >> 1) · 2^(n − (n >> 1)), so each factor is a normal float for n ∈ [-126, 128]
+            IntVector k = shifted.reinterpretAsInts().sub(ROUNDER_BITS);
+            IntVector half = k.lanewise(VectorOperators.ASHR, 1);
+            FloatVector e = p.mul(half.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats())
+                    .mul(k.sub(half).add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats());
+            e.blend(FloatVector.zero(S), x.compare(VectorOperators.LT, LOWEST))
+                    .blend(FloatVector.broadcast(S, Float.POSITIVE_INFINITY), x.compare(VectorOperators.GT, HIGHEST))
+                    .blend(x, x.compare(VectorOperators.NE, x))
+                    .intoArray(target, to + i);
+        }
+        for (; i < count; i++) {
+            target[to + i] = exp((source[from + i] - shift) * scale);
+        }
     }
 
-    /** The same value as a lane of {@link #exp(FloatVector)}, one float at a time (tails of vector loops). */
+    /** e^x: the same bits as the vector lanes of the array form give. */
     public static float exp(float x) {
         if (Float.isNaN(x)) {
             return x;
@@ -84,9 +102,5 @@ public final class VectorExp {
         int k = (int) n;
         int first = k >> 1;
         return p * Float.intBitsToFloat((first + 127) << 23) * Float.intBitsToFloat((k - first + 127) << 23);
-    }
-
-    private static FloatVector powerOfTwo(IntVector exponent) {
-        return exponent.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
     }
 }

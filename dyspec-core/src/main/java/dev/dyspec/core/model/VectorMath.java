@@ -1,7 +1,6 @@
 package dev.dyspec.core.model;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -255,21 +254,13 @@ final class VectorMath {
         for (int i = 0; i < n; i++) {
             max = Math.max(max, x[i]);
         }
-        int bound = S.loopBound(n);
+        VectorExp.exp(x, 0, x, 0, n, max, 1f);
         float sum = 0f;
-        int i = 0;
-        for (; i < bound; i += L) {
-            FloatVector e = VectorExp.exp(FloatVector.fromArray(S, x, i).sub(max));
-            e.intoArray(x, i);
-        }
-        for (; i < n; i++) {
-            x[i] = VectorExp.exp(x[i] - max);
-        }
-        for (i = 0; i < n; i++) {
+        for (int i = 0; i < n; i++) {
             sum += x[i];
         }
         float inverse = 1f / sum;
-        for (i = 0; i < n; i++) {
+        for (int i = 0; i < n; i++) {
             x[i] *= inverse;
         }
     }
@@ -319,16 +310,17 @@ final class VectorMath {
 
     /** out[oo + j] = silu(gate[j]) · up[j] for j &lt; hidden, gate and up side by side at {@code go}. */
     static void swiglu(float[] gateUp, int go, int hidden, float[] out, int oo) {
+        VectorExp.exp(gateUp, go, out, oo, hidden, 0f, -1f);
         int bound = S.loopBound(hidden);
         int j = 0;
         for (; j < bound; j += L) {
             FloatVector g = FloatVector.fromArray(S, gateUp, go + j);
-            FloatVector sigmoid = VectorExp.exp(g.neg()).add(1f);
+            FloatVector sigmoid = FloatVector.fromArray(S, out, oo + j).add(1f);
             g.div(sigmoid).mul(FloatVector.fromArray(S, gateUp, go + hidden + j)).intoArray(out, oo + j);
         }
         for (; j < hidden; j++) {
             float g = gateUp[go + j];
-            out[oo + j] = g / (1f + VectorExp.exp(-g)) * gateUp[go + hidden + j];
+            out[oo + j] = g / (1f + out[oo + j]) * gateUp[go + hidden + j];
         }
     }
 }

@@ -58,6 +58,24 @@ class VectorExpTest {
     }
 
     @Test
+    void shiftAndScaleApplyBeforeTheExpAndTheTailMatchesTheLanes() {
+        Random random = new Random(8);
+        int count = 3 * S.length() + 5;
+        float[] source = new float[count + 4];
+        for (int i = 0; i < source.length; i++) {
+            source[i] = (float) (random.nextGaussian() * 6);
+        }
+        float[] target = new float[count + 2];
+        VectorExp.exp(source, 4, target, 2, count, 1.5f, 0.625f);
+        for (int i = 0; i < count; i++) {
+            float x = (source[4 + i] - 1.5f) * 0.625f;
+            assertEquals(Float.floatToRawIntBits(VectorExp.exp(x)), Float.floatToRawIntBits(target[2 + i]), "e^" + x);
+        }
+        assertEquals(0f, target[0]);
+        assertEquals(0f, target[1]);
+    }
+
+    @Test
     void edgesOfTheFloatRange() {
         float[] x = new float[S.length()];
         float[][] cases = {
@@ -82,11 +100,10 @@ class VectorExpTest {
         assertTrue(Float.isNaN(VectorExp.exp(Float.NaN)));
     }
 
+    /** Whole vectors only, so every value comes from a lane. */
     private static float[] lanes(float[] x) {
         float[] out = new float[x.length];
-        for (int i = 0; i < x.length; i += S.length()) {
-            VectorExp.exp(FloatVector.fromArray(S, x, i)).intoArray(out, i);
-        }
+        VectorExp.exp(x, 0, out, 0, x.length, 0f, 1f);
         return out;
     }
 }
