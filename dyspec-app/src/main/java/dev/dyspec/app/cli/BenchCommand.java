@@ -30,7 +30,7 @@ import tools.jackson.databind.json.JsonMapper;
 public final class BenchCommand {
 
     static final Set<String> VALUED = Set.of("backend", "target", "draft", "strategies", "budgets", "temperatures", "prompts",
-            "max-tokens", "repeats", "out", "device", "seed", "prompt-limit");
+            "max-tokens", "repeats", "out", "device", "seed", "prompt-limit", "warmup");
     static final Set<String> FLAGS = Set.of("json", "quick", "by-category");
     /** The paper's strategies next to ours: the calibrated ones, with and without adaptive size. */
     static final String DEFAULT_STRATEGIES = "target-only,chain,fixed-tree,dyspec,dyspec-threshold,dyspec-calibrated,"
@@ -79,6 +79,10 @@ public final class BenchCommand {
         int maxTokens = a.getInt("max-tokens", quick ? 48 : 128);
         int repeats = a.getInt("repeats", quick ? 2 : 3);
         long seed = a.getLong("seed", 1);
+        int warmup = a.getInt("warmup", quick ? 1 : 2);
+        if (warmup < 0) {
+            throw new CliException("--warmup must be 0 or more prompts, got " + warmup);
+        }
         Path outDir = Path.of(a.get("out", "bench-out"));
         int maxBudget = Math.max(64, budgets.stream().mapToInt(Integer::intValue).max().orElse(16));
         ai.djl.Device device = DeviceSelector.select(a.get("device", "cpu"));
@@ -101,7 +105,7 @@ public final class BenchCommand {
             for (Map.Entry<String, List<BenchPrompt>> group : groups.entrySet()) {
                 BenchRunner.Plan plan;
                 try {
-                    plan = new BenchRunner.Plan(arms, budgets, temperatures, group.getValue(), maxTokens, repeats, seed);
+                    plan = new BenchRunner.Plan(arms, budgets, temperatures, group.getValue(), maxTokens, repeats, seed, warmup);
                 } catch (IllegalArgumentException e) {
                     throw new CliException(e.getMessage());
                 }
@@ -122,6 +126,7 @@ public final class BenchCommand {
                 setup.put("prompts", group.getValue().size());
                 setup.put("maxTokens", maxTokens);
                 setup.put("repeats", repeats);
+                setup.put("warmupPrompts", warmup);
                 setup.put("cpus", Runtime.getRuntime().availableProcessors());
                 setup.put("device", decoder.target().lm().device().toString());
                 Path dir = group.getKey().isEmpty() ? outDir : outDir.resolve(group.getKey());

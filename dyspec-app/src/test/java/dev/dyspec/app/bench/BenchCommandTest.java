@@ -41,6 +41,8 @@ class BenchCommandTest {
             assertThat(c.get("tau").asDouble()).isGreaterThanOrEqualTo(1.0);
             assertThat(c.get("tokensPerSecond").asDouble()).isPositive();
             assertThat(c.get("meanTreeSize").asDouble()).isLessThanOrEqualTo(Math.max(0, c.get("budget").asInt()));
+            // 2 prompts × 2 repeats: the warm-up generation each cell ran first is not among them
+            assertThat(c.get("generations").asInt()).isEqualTo(4);
             if (c.get("strategy").asText().equals("target-only")) {
                 assertThat(c.get("speedup").asDouble()).isEqualTo(1.0);
                 assertThat(c.get("tau").asDouble()).isEqualTo(1.0);
@@ -49,5 +51,17 @@ class BenchCommandTest {
         assertThat(stderr.toString(StandardCharsets.UTF_8)).contains("ETA");
         byte[] png = Files.readAllBytes(out.resolve("calibration.png"));
         assertThat(png[1]).isEqualTo((byte) 'P'); // a PNG signature
+        assertThat(summary.get("setup").get("warmupPrompts").asInt()).isEqualTo(1);
+    }
+
+    @Test
+    void aNegativeWarmupIsRejectedBeforeAnyModelLoads() {
+        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+        int code = DyspecMain.run(new String[] {"bench", "--target", ShippedPair.target().toString(),
+            "--draft", ShippedPair.draft().toString(), "--warmup", "-1", "--out", out.toString()},
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                new PrintStream(stderr, true, StandardCharsets.UTF_8));
+        assertThat(code).isNotZero();
+        assertThat(stderr.toString(StandardCharsets.UTF_8)).contains("--warmup must be 0 or more");
     }
 }
