@@ -38,6 +38,7 @@ public final class AcceptanceModel implements AcceptanceEstimator, AcceptanceObs
 
     private final double gamma;
     private final double priorStrength;
+    private final double[] prior = new double[BINS]; // (bins) centre^γ: a refit after every step's observations needs no pow
     private final long[][] accepted = new long[Band.values().length][BINS];
     private final long[][] total = new long[Band.values().length][BINS];
     private final double[][] fitted = new double[Band.values().length][];
@@ -61,6 +62,9 @@ public final class AcceptanceModel implements AcceptanceEstimator, AcceptanceObs
         }
         this.gamma = gamma;
         this.priorStrength = priorStrength;
+        for (int b = 0; b < BINS; b++) {
+            prior[b] = Math.pow(centre(b), gamma);
+        }
     }
 
     public AcceptanceModel() {
@@ -209,9 +213,8 @@ public final class AcceptanceModel implements AcceptanceEstimator, AcceptanceObs
         double[] value = new double[BINS];
         double[] weight = new double[BINS];
         for (int b = 0; b < BINS; b++) {
-            double prior = Math.pow(centre(b), gamma);
             weight[b] = tot[b] + priorStrength;
-            value[b] = (acc[b] + priorStrength * prior) / weight[b];
+            value[b] = (acc[b] + priorStrength * prior[b]) / weight[b];
         }
         return poolAdjacentViolators(value, weight);
     }

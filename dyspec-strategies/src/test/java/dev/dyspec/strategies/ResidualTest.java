@@ -52,4 +52,39 @@ class ResidualTest {
             residual.markDrawn(token);
         }
     }
+
+    /** Drawing greedily past the ranked few must still give the brute-force best each time, ties to the lowest id. */
+    @ParameterizedTest(name = "vocabulary {0}")
+    @ValueSource(ints = {1, 3, 9, 64, 4096})
+    void bestIsTheMostLikelyUndrawnTokenLowestIdOnTies(int vocab) {
+        SplittableRandom random = new SplittableRandom(vocab * 7L);
+        float[] d = new float[vocab];
+        for (int t = 0; t < vocab; t++) {
+            d[t] = random.nextInt(6) / 10f; // few distinct values: many ties, some zeros
+        }
+        Residual residual = new Residual(d);
+        boolean[] drawn = new boolean[vocab];
+        for (int draw = 0; draw < Math.min(vocab, 3 * Residual.RANKED); draw++) {
+            int expected = -1;
+            for (int t = 0; t < vocab; t++) {
+                if (!drawn[t] && (expected < 0 || d[t] > d[expected])) {
+                    expected = t;
+                }
+            }
+            int best = residual.best();
+            assertEquals(expected, best, "draw " + draw);
+            if (best < 0) {
+                break; // everything drawn
+            }
+            residual.markDrawn(best);
+            drawn[best] = true;
+            if (draw == 1 && vocab > 4) { // a token drawn out of order (a context proposal) is skipped too
+                int other = vocab - 1;
+                if (!drawn[other]) {
+                    residual.markDrawn(other);
+                    drawn[other] = true;
+                }
+            }
+        }
+    }
 }

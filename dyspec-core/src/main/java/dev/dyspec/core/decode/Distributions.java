@@ -23,11 +23,11 @@ public final class Distributions {
         return p;
     }
 
-    /** Whether this JVM has the vector module, so {@link VectorSoftmax} can load. */
-    private static final boolean VECTOR_EXP = ForwardBackend.javaAvailable();
+    /** Whether this JVM has the vector module, so {@link VectorSoftmax} and {@link VectorArgmax} can load. */
+    private static final boolean VECTOR_API = ForwardBackend.javaAvailable();
 
     static float[] softmax(float[] logits, double temperature) {
-        return VECTOR_EXP ? VectorSoftmax.of(logits, temperature) : scalarSoftmax(logits, temperature);
+        return VECTOR_API ? VectorSoftmax.of(logits, temperature) : scalarSoftmax(logits, temperature);
     }
 
     static float[] scalarSoftmax(float[] logits, double temperature) {
@@ -69,6 +69,10 @@ public final class Distributions {
     }
 
     public static int argmax(float[] values) {
+        return VECTOR_API ? VectorArgmax.of(values) : scalarArgmax(values);
+    }
+
+    static int scalarArgmax(float[] values) {
         int best = 0;
         for (int i = 1; i < values.length; i++) {
             if (values[i] > values[best]) {

@@ -44,4 +44,42 @@ class DistributionsTest {
         assertEquals(0f, p[vocab - 1]);
         assertTrue(Math.abs(total - 1) < 1e-5, "sums to " + total);
     }
+
+    /** The vector argmax the greedy verifier uses answers as the scalar scan: first index of the maximum. */
+    @ParameterizedTest(name = "{0} tokens, case {1}")
+    @CsvSource({"1, plain", "7, plain", "4096, plain", "4099, ties", "4099, tail", "4096, nan", "4096, nanfirst",
+        "33, infinite", "40, zeros"})
+    void vectorArgmaxIsTheFirstIndexOfTheMaximum(int vocab, String shape) {
+        Random random = new Random(vocab + shape.hashCode());
+        float[] logits = new float[vocab];
+        for (int i = 0; i < vocab; i++) {
+            logits[i] = (float) (4 * random.nextGaussian());
+        }
+        switch (shape) {
+            case "ties" -> {
+                logits[vocab - 3] = 100f;
+                logits[17] = 100f;
+                logits[2000] = 100f;
+            }
+            case "tail" -> logits[vocab - 1] = 100f;
+            case "nan" -> logits[vocab / 3] = Float.NaN;
+            case "nanfirst" -> logits[0] = Float.NaN;
+            case "infinite" -> java.util.Arrays.fill(logits, Float.NEGATIVE_INFINITY);
+            case "zeros" -> {
+                java.util.Arrays.fill(logits, -1f);
+                logits[5] = -0f;
+                logits[9] = 0f;
+            }
+            default -> {
+            }
+        }
+        int expected = 0;
+        for (int i = 1; i < vocab; i++) {
+            if (logits[i] > logits[expected]) {
+                expected = i;
+            }
+        }
+        assertEquals(expected, Distributions.argmax(logits));
+        assertEquals(expected, VectorArgmax.of(logits));
+    }
 }
