@@ -23,7 +23,7 @@ public final class Distributions {
         return p;
     }
 
-    /** Whether this JVM has the vector module, so {@link VectorSoftmax} and {@link VectorArgmax} can load. */
+    /** Whether this JVM has the vector module, so {@link VectorSoftmax} and {@link VectorScans} can load. */
     private static final boolean VECTOR_API = ForwardBackend.javaAvailable();
 
     static float[] softmax(float[] logits, double temperature) {
@@ -69,7 +69,7 @@ public final class Distributions {
     }
 
     public static int argmax(float[] values) {
-        return VECTOR_API ? VectorArgmax.of(values) : scalarArgmax(values);
+        return VECTOR_API ? VectorScans.argmax(values) : scalarArgmax(values);
     }
 
     static int scalarArgmax(float[] values) {

@@ -2,7 +2,6 @@ package dev.dyspec.core.decode;
 
 import dev.dyspec.core.model.VectorExp;
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -18,16 +17,7 @@ final class VectorSoftmax {
     }
 
     static float[] of(float[] logits, double temperature) {
-        int bound = S.loopBound(logits.length);
-        FloatVector maxima = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
-        int i = 0;
-        for (; i < bound; i += S.length()) {
-            maxima = maxima.max(FloatVector.fromArray(S, logits, i));
-        }
-        float max = maxima.reduceLanes(VectorOperators.MAX);
-        for (; i < logits.length; i++) {
-            max = Math.max(max, logits[i]);
-        }
+        float max = VectorScans.max(logits);
         float inverseTemperature = (float) (1.0 / temperature);
         float[] p = new float[logits.length];
         VectorExp.exp(logits, 0, p, 0, logits.length, max, inverseTemperature);
@@ -36,7 +26,9 @@ final class VectorSoftmax {
             sum += e;
         }
         float inverse = (float) (1.0 / sum);
-        for (i = 0; i < bound; i += S.length()) {
+        int bound = S.loopBound(p.length);
+        int i = 0;
+        for (; i < bound; i += S.length()) {
             FloatVector.fromArray(S, p, i).mul(inverse).intoArray(p, i);
         }
         for (; i < p.length; i++) {

@@ -80,6 +80,6 @@ class DistributionsTest {
             }
         }
         assertEquals(expected, Distributions.argmax(logits));
-        assertEquals(expected, VectorArgmax.of(logits));
+        assertEquals(expected, VectorScans.argmax(logits));
     }
 }

@@ -5,19 +5,16 @@ import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
-/**
- * The first index of the largest logit, on vectors: the greedy verifier takes one per visited node over the
- * whole vocabulary. Same answer as the scalar scan; a row holding NaN goes to that scan, whose answer the
- * NaN decides.
- */
-final class VectorArgmax {
+/** Scans over a vocabulary's logits on vectors: the verifier and the sampler take one per visited node. */
+final class VectorScans {
 
     private static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
 
-    private VectorArgmax() {
+    private VectorScans() {
     }
 
-    static int of(float[] values) {
+    /** The largest value (NaN if any is NaN; -∞ for none). */
+    static float max(float[] values) {
         int bound = S.loopBound(values.length);
         FloatVector maxima = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
         int i = 0;
@@ -28,10 +25,21 @@ final class VectorArgmax {
         for (; i < values.length; i++) {
             max = Math.max(max, values[i]);
         }
+        return max;
+    }
+
+    /**
+     * The first index of the largest value: the scalar scan's answer. A row holding NaN goes to that scan,
+     * whose answer the NaN decides.
+     */
+    static int argmax(float[] values) {
+        float max = max(values);
         if (Float.isNaN(max)) {
             return Distributions.scalarArgmax(values);
         }
-        for (i = 0; i < bound; i += S.length()) {
+        int bound = S.loopBound(values.length);
+        int i = 0;
+        for (; i < bound; i += S.length()) {
             VectorMask<Float> equal = FloatVector.fromArray(S, values, i).compare(VectorOperators.EQ, max);
             if (equal.anyTrue()) {
                 return i + equal.firstTrue();
