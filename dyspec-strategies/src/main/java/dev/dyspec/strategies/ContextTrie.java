@@ -3,10 +3,8 @@ package dev.dyspec.strategies;
 import dev.dyspec.api.ContextEvidence;
 import dev.dyspec.api.ContextNgrams;
 import dev.dyspec.api.DraftHandle;
-import java.util.Collection;
-import java.util.LinkedHashMap;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The tokens that followed earlier occurrences of the current suffix in the request's own context,
@@ -26,7 +24,8 @@ final class ContextTrie {
     /** Tokens of the suffix that matched at the root (the same for every occurrence found). */
     private final int matchLength;
     private int count;
-    private final Map<Integer, ContextTrie> children = new LinkedHashMap<>();
+    /** In the order first seen; a list, not a map: a node has a few children, and a trie is built every step. */
+    private final List<ContextTrie> children = new ArrayList<>(2);
 
     private ContextTrie(ContextTrie parent, int token, int matchLength) {
         this.parent = parent;
@@ -53,18 +52,27 @@ final class ContextTrie {
             if (t < 0 || t >= vocab) {
                 return;
             }
-            ContextTrie child = node.children.get(t);
+            ContextTrie child = node.child(t);
             if (child == null) {
                 child = new ContextTrie(node, t, matchLength);
-                node.children.put(t, child);
+                node.children.add(child);
             }
             child.count++;
             node = child;
         }
     }
 
-    Collection<ContextTrie> children() {
-        return children.values();
+    List<ContextTrie> children() {
+        return children;
+    }
+
+    private ContextTrie child(int token) {
+        for (ContextTrie c : children) {
+            if (c.token == token) {
+                return c;
+            }
+        }
+        return null;
     }
 
     int count() {
