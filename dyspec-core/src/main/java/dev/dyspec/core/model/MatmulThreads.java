@@ -22,6 +22,9 @@ final class MatmulThreads implements AutoCloseable {
     /** Rows from which a forward shares its products. */
     static final int MIN_ROWS = 4;
 
+    /** Multiply-adds from which a forward of any row count shares its products (the shipped target: 7.3 M a row). */
+    static final long LARGE_FORWARD = 1L << 22;
+
     private final Thread[] helpers;
     private final AtomicBoolean owned = new AtomicBoolean();
     private volatile Task current;
@@ -58,15 +61,18 @@ final class MatmulThreads implements AutoCloseable {
     }
 
     /**
-     * Starts a forward: wakes the helpers unless another forward holds them or the forward is too small. A
-     * forward of fewer than {@link #MIN_ROWS} rows runs alone: it is bound by streaming the weights from
-     * memory, which a second core did not speed up here (shipped target, 1 row: 0.88 ms alone, 0.9-1.2 ms
-     * shared), while several rows are bound by arithmetic, which it halves (8 rows: 2.9 → 1.4 ms).
+     * Starts a forward: wakes the helpers unless another forward holds them or the forward is too small: fewer
+     * than {@link #MIN_ROWS} rows and {@link #LARGE_FORWARD} multiply-adds. Several rows are bound by
+     * arithmetic, which a second core halves (shipped target, 8 rows: 2.9 → 1.4 ms). A row of a large model
+     * shares too since its weights are read in panels (shipped target, 1 row, F16 kept: 0.75 → 0.50 ms; as
+     * F32: 0.70-0.83 → 0.53 ms; with the weights read row-major it had not gained: 0.88 vs 0.9-1.2 ms); a row
+     * of a small one does not (a 0.9 M multiply-add model: 0.16 ms alone, 0.19-0.30 shared).
      *
      * @return whether this forward holds the helpers (pass it to {@link #matmul} and {@link #end})
      */
     boolean begin(int rows, long multiplyAdds) {
-        if (helpers.length == 0 || rows < MIN_ROWS || multiplyAdds < SPLIT_THRESHOLD * 8 || closed
+        boolean worthSharing = multiplyAdds >= LARGE_FORWARD || rows >= MIN_ROWS && multiplyAdds >= SPLIT_THRESHOLD * 8;
+        if (helpers.length == 0 || !worthSharing || closed
                 || !owned.compareAndSet(false, true)) {
             return false;
         }
