@@ -104,10 +104,16 @@ final class Residual {
     /** Samples y ~ R. */
     int sample(RandomGenerator random) {
         double u = random.nextDouble() * remaining;
+        int[] skip = drawn.clone(); // ascending, so the walk checks one drawn token at a time, not all per token
+        Arrays.sort(skip);
+        int k = 0;
         double cdf = 0;
         int last = -1;
         for (int t = 0; t < distribution.length; t++) {
-            if (distribution[t] <= 0 || isDrawn(t)) {
+            while (k < skip.length && skip[k] < t) {
+                k++;
+            }
+            if (distribution[t] <= 0 || k < skip.length && skip[k] == t) {
                 continue;
             }
             cdf += distribution[t];

@@ -87,4 +87,40 @@ class ResidualTest {
             }
         }
     }
+
+    /** Sampling walks the drawn tokens in order instead of checking them all per token: same draws as that check. */
+    @ParameterizedTest(name = "vocabulary {0}")
+    @ValueSource(ints = {2, 50, 4096})
+    void samplingSkipsExactlyTheDrawnTokens(int vocab) {
+        SplittableRandom random = new SplittableRandom(vocab * 13L);
+        float[] d = new float[vocab];
+        for (int t = 0; t < vocab; t++) {
+            d[t] = random.nextInt(4) == 0 ? 0f : (float) random.nextDouble();
+        }
+        Residual residual = new Residual(d);
+        java.util.Set<Integer> drawn = new java.util.HashSet<>();
+        for (int i = 0; i < Math.min(vocab - 1, 6); i++) { // out of id order
+            int token = (int) ((i * 7919L + 3) % vocab);
+            residual.markDrawn(token);
+            drawn.add(token);
+        }
+        SplittableRandom ours = new SplittableRandom(5);
+        SplittableRandom reference = new SplittableRandom(5);
+        for (int draw = 0; draw < 2000; draw++) {
+            double u = reference.nextDouble() * residual.remaining();
+            double cdf = 0;
+            int expected = -1;
+            for (int t = 0; t < vocab; t++) {
+                if (d[t] <= 0 || drawn.contains(t)) {
+                    continue;
+                }
+                cdf += d[t];
+                expected = t;
+                if (u < cdf) {
+                    break;
+                }
+            }
+            assertEquals(expected, residual.sample(ours), "draw " + draw);
+        }
+    }
 }

@@ -66,34 +66,35 @@ public final class TreeVerifier {
         List<Verification.ChildOutcome> examined = new ArrayList<>();
         int node = 0;
         while (true) {
+            // p and q are kept unnormalised beside their sums: a rejection then costs one pass over the
+            // vocabulary (p ← max(p − q, 0), summed on the way) instead of three
             double[] p = toDouble(Distributions.of(targetLogits[node], params));
+            double pSum = 1.0; // Distributions.of is normalised
             int accepted = -1;
             if (tree.childCount(node) > 0) {
                 float[] recorded = tree.distribution(node); // null where every child came from the context
                 boolean sampledNode = tree.drawMode(node) == DrawMode.SAMPLED_WITHOUT_REPLACEMENT;
                 double[] q = sampledNode ? toDouble(recorded) : null;
-                if (q != null) {
-                    normalise(q);
-                }
+                double qSum = q == null ? 0 : sum(q);
                 double chosenRemaining = 1.0; // draft mass not yet taken by earlier chosen siblings
                 for (int i = 0; i < tree.childCount(node) && accepted < 0; i++) {
                     int child = tree.child(node, i);
                     int y = tree.token(child);
                     ContextEvidence why = tree.evidence(child);
                     boolean pointMass = tree.isPointMass(child);
-                    double qy = pointMass ? 1.0 : q == null ? 0 : q[y];
+                    double qy = pointMass ? 1.0 : q == null || !(qSum > 0) ? 0 : q[y] / qSum;
                     if (!(qy > 0)) {
                         // accepting it would bias the output; rejecting it would too: the records are wrong
                         throw new IllegalStateException("tree node " + child + " (token " + y + ") is recorded as drawn"
                                 + " from its parent's distribution, where it has probability " + qy
                                 + "; a TreeStrategy must draw sampled children from the distribution it records");
                     }
-                    boolean ok = random.nextDouble() * qy < p[y];
+                    boolean ok = random.nextDouble() * qy < p[y] / pSum;
                     if (why != null) {
                         examined.add(new Verification.ChildOutcome(tree.depth(child), Double.NaN, ok, why));
                     } else {
                         // the residual draft probability at draw time, as the strategy saw it
-                        double drawnWith = sampledNode ? q[y] : recorded[y] / Math.max(chosenRemaining, 1e-12);
+                        double drawnWith = sampledNode ? qy : recorded[y] / Math.max(chosenRemaining, 1e-12);
                         examined.add(new Verification.ChildOutcome(tree.depth(child), drawnWith, ok));
                     }
                     chosenRemaining -= recorded == null ? 0 : recorded[y];
@@ -102,18 +103,16 @@ public final class TreeVerifier {
                         break;
                     }
                     if (pointMass) {
-                        p[y] = 0; // p − δ_y, clipped at zero
+                        pSum -= p[y]; // p − δ_y, clipped at zero
+                        p[y] = 0;
                     } else {
-                        for (int t = 0; t < p.length; t++) {
-                            p[t] = Math.max(p[t] - q[t], 0);
-                        }
+                        pSum = subtractClipped(p, pSum, q, qSum);
                     }
                     if (q != null) {
                         // later children were drawn with every earlier sibling left out, context proposals too
+                        qSum -= q[y];
                         q[y] = 0;
-                        normalise(q);
                     }
-                    normalise(p);
                 }
             }
             if (accepted < 0) {
@@ -128,16 +127,25 @@ public final class TreeVerifier {
         }
     }
 
-    private static void normalise(double[] v) {
+    /** p ← max(p / pSum − q / qSum, 0) in place; returns the new sum of p. */
+    private static double subtractClipped(double[] p, double pSum, double[] q, double qSum) {
+        double pScale = pSum > 0 ? 1 / pSum : 0; // no mass left: p is all zero
+        double qScale = qSum > 0 ? 1 / qSum : 0;
+        double sum = 0;
+        for (int t = 0; t < p.length; t++) {
+            double v = Math.max(p[t] * pScale - q[t] * qScale, 0);
+            p[t] = v;
+            sum += v;
+        }
+        return sum;
+    }
+
+    private static double sum(double[] v) {
         double sum = 0;
         for (double x : v) {
             sum += x;
         }
-        if (sum > 0) {
-            for (int i = 0; i < v.length; i++) {
-                v[i] /= sum;
-            }
-        }
+        return sum;
     }
 
     private static double[] toDouble(float[] f) {
