@@ -23,60 +23,81 @@ final class ContextTrie {
     final int order;
     /** Tokens of the suffix that matched at the root (the same for every occurrence found). */
     private final int matchLength;
-    private int count;
-    /** In the order first seen; a list, not a map: a node has a few children, and a trie is built every step. */
-    private final List<ContextTrie> children = new ArrayList<>(2);
+    /** (continuations, tokens) what followed each occurrence; shared by every node of one trie. */
+    private final int[][] continuations;
+    /** Indices of the continuations whose first {@code depth} tokens spell this node's path. */
+    private final int[] through;
+    private final int vocab;
+    /**
+     * Built when first asked for: a tree grown from the trie reaches a few of its nodes (the root's children
+     * every step, deeper ones only below accepted proposals), so building all of them up front was waste.
+     */
+    private List<ContextTrie> children;
 
-    private ContextTrie(ContextTrie parent, int token, int matchLength) {
+    private ContextTrie(ContextTrie parent, int token, int order, int matchLength, int[][] continuations,
+                        int[] through, int vocab) {
         this.parent = parent;
         this.token = token;
         this.depth = parent == null ? 0 : parent.depth + 1;
-        this.order = parent == null ? 0 : parent.children.size();
+        this.order = order;
         this.matchLength = matchLength;
+        this.continuations = continuations;
+        this.through = through;
+        this.vocab = vocab;
     }
 
     /** The continuations of the context's current suffix, up to {@code maxDepth} tokens each. */
     static ContextTrie of(DraftHandle draft, int maxDepth) {
         List<ContextNgrams.Continuation> found = draft.context().continuations(MAX_OCCURRENCES, maxDepth);
-        ContextTrie root = new ContextTrie(null, -1, found.isEmpty() ? 0 : found.get(0).matchLength());
-        for (ContextNgrams.Continuation c : found) {
-            root.add(c.tokens(), draft.vocabSize());
+        int[][] continuations = new int[found.size()][];
+        int[] all = new int[found.size()];
+        for (int c = 0; c < continuations.length; c++) {
+            continuations[c] = found.get(c).tokens();
+            all[c] = c;
         }
-        return root;
+        return new ContextTrie(null, -1, 0, found.isEmpty() ? 0 : found.get(0).matchLength(), continuations, all,
+                draft.vocabSize());
     }
 
-    private void add(int[] tokens, int vocab) {
-        count++;
-        ContextTrie node = this;
-        for (int t : tokens) {
-            if (t < 0 || t >= vocab) {
-                return;
-            }
-            ContextTrie child = node.child(t);
-            if (child == null) {
-                child = new ContextTrie(node, t, matchLength);
-                node.children.add(child);
-            }
-            child.count++;
-            node = child;
-        }
-    }
-
+    /** The next tokens after this node's path, each a node counting the continuations through it. */
     List<ContextTrie> children() {
+        if (children == null) {
+            children = new ArrayList<>(2);
+            int[] next = new int[through.length];
+            boolean[] grouped = new boolean[through.length];
+            for (int i = 0; i < through.length; i++) {
+                int t = tokenAt(through[i]);
+                if (grouped[i] || t < 0) {
+                    continue;
+                }
+                int count = 0;
+                for (int j = i; j < through.length; j++) {
+                    if (!grouped[j] && tokenAt(through[j]) == t) {
+                        grouped[j] = true;
+                        next[count++] = through[j];
+                    }
+                }
+                children.add(new ContextTrie(this, t, children.size(), matchLength, continuations,
+                        java.util.Arrays.copyOf(next, count), vocab));
+            }
+        }
         return children;
     }
 
-    private ContextTrie child(int token) {
-        for (ContextTrie c : children) {
-            if (c.token == token) {
-                return c;
-            }
+    /**
+     * The token continuation c has after this node's path (whose tokens were checked on the way down); -1
+     * where it ends, or leaves the vocabulary, which ends it there.
+     */
+    private int tokenAt(int c) {
+        int[] tokens = continuations[c];
+        if (depth >= tokens.length || tokens[depth] < 0 || tokens[depth] >= vocab) {
+            return -1;
         }
-        return null;
+        return tokens[depth];
     }
 
     int count() {
-        return count;
+        return through.length;
     }
 
     /** Occurrences through this node out of all found: the share of the context that predicts this path. */
@@ -85,11 +106,11 @@ final class ContextTrie {
         while (root.parent != null) {
             root = root.parent;
         }
-        return (double) count / root.count;
+        return (double) count() / root.count();
     }
 
     /** Why this token is proposed: the suffix matched so far along the path, and its share after its parent. */
     ContextEvidence evidence() {
-        return new ContextEvidence(matchLength + depth - 1, (double) count / parent.count);
+        return new ContextEvidence(matchLength + depth - 1, (double) count() / parent.count());
     }
 }
