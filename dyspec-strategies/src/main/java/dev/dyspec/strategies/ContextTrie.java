@@ -4,6 +4,7 @@ import dev.dyspec.api.ContextEvidence;
 import dev.dyspec.api.ContextNgrams;
 import dev.dyspec.api.DraftHandle;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -78,7 +79,7 @@ final class ContextTrie {
                     }
                 }
                 children.add(new ContextTrie(this, t, children.size(), matchLength, continuations,
-                        java.util.Arrays.copyOf(next, count), vocab));
+                        Arrays.copyOf(next, count), vocab));
             }
         }
         return children;
