@@ -131,7 +131,7 @@ public final class TreeBuilder {
     /** The children of {@code node} in the order they were added. */
     public int[] children(int node) {
         checkNode(node);
-        return children.get(node).stream().mapToInt(Integer::intValue).toArray();
+        return renumbered(children.get(node), null);
     }
 
     /** The path from the root to {@code node}, both included. */
@@ -175,11 +175,23 @@ public final class TreeBuilder {
             token[i] = tokens.get(old);
             depth[i] = depths.get(old);
             value[i] = values.get(old);
-            kidsOut[i] = children.get(old).stream().mapToInt(c -> newIndex[c]).toArray();
+            kidsOut[i] = renumbered(children.get(old), newIndex);
             dist[i] = distributions.get(old);
             modes[i] = drawModes.get(old);
             why[i] = evidence.get(old);
         }
         return new TokenTree(parent, token, depth, value, kidsOut, dist, modes, why, Arrays.copyOf(order, n));
+    }
+
+    /**
+     * The nodes as an array, each through {@code newIndex} when given. A loop, not a stream: this runs for
+     * every node of every step's tree, between forwards that leave the caches cold.
+     */
+    private static int[] renumbered(List<Integer> nodes, int[] newIndex) {
+        int[] out = new int[nodes.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = newIndex == null ? nodes.get(i) : newIndex[nodes.get(i)];
+        }
+        return out;
     }
 }

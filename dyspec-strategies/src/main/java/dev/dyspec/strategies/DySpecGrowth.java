@@ -143,7 +143,11 @@ final class DySpecGrowth {
                 rows.add(a);
             }
         }
-        int[] expand = rows.stream().mapToInt(Integer::intValue).toArray();
+        int[] expand = new int[rows.size()];
+        int at = 0;
+        for (int node : rows) {
+            expand[at++] = node;
+        }
         float[][] dists = draft.expand(tree, expand);
         forwards++;
         for (int i = 0; i < expand.length; i++) {

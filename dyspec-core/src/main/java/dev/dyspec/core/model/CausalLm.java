@@ -161,10 +161,18 @@ public final class CausalLm implements AutoCloseable {
             total += r.tokens().length;
         }
         // the output head runs only over rows whose sequence wants logits (not over prefill chunks)
-        int[] headRows = java.util.stream.IntStream.range(0, sequences)
-                .filter(b -> wantLogits && batch.get(b).wantLogits())
-                .flatMap(b -> java.util.stream.IntStream.range(offset[b], offset[b] + batch.get(b).tokens().length))
-                .toArray();
+        int scored = 0;
+        for (Rows r : batch) {
+            scored += wantLogits && r.wantLogits() ? r.tokens().length : 0;
+        }
+        int[] headRows = new int[scored];
+        for (int b = 0, at = 0; b < sequences; b++) {
+            if (wantLogits && batch.get(b).wantLogits()) {
+                for (int row = offset[b]; row < offset[b] + batch.get(b).tokens().length; row++) {
+                    headRows[at++] = row;
+                }
+            }
+        }
         float[] flat = kernel.run(batch, offset, total, headRows);
         List<float[][]> results = new ArrayList<>(sequences);
         int at = 0; // start of the next scored row in flat
