@@ -39,6 +39,26 @@ final class DySpecGrowth {
     private record Candidate(int node, ContextTrie proposal, double key, int version, long order) {
     }
 
+    /** What the growth knows of one tree node: one object, not a boxed value per list per node. */
+    private static final class Node {
+        double remaining;                      // R
+        int version;                           // bumped when R or the residual changes
+        Residual residual;                     // null until expanded
+        Map<Integer, ContextTrie> proposals;   // token -> pending proposal; null until one is offered
+
+        Node(double remaining) {
+            this.remaining = remaining;
+        }
+
+        ContextTrie proposal(int token) {
+            return proposals == null ? null : proposals.get(token);
+        }
+
+        ContextTrie takeProposal(int token) {
+            return proposals == null ? null : proposals.remove(token);
+        }
+    }
+
     private static final Comparator<Candidate> BEST_FIRST =
             Comparator.comparingDouble(Candidate::key).reversed().thenComparingLong(Candidate::order);
 
@@ -52,10 +72,7 @@ final class DySpecGrowth {
     private final double maxAcceptance;     // a(1): no child can be worth more than R·a(1)
 
     private final TreeBuilder tree;
-    private final List<Double> remaining = new ArrayList<>();     // (nodes) R
-    private final List<Integer> version = new ArrayList<>();      // (nodes) bumped when R or the residual changes
-    private final List<Residual> residuals = new ArrayList<>();   // (nodes) null until expanded
-    private final List<Map<Integer, ContextTrie>> proposals = new ArrayList<>(); // (nodes) token -> pending proposal
+    private final List<Node> state = new ArrayList<>();           // (nodes)
     private final PriorityQueue<Candidate> heap = new PriorityQueue<>(BEST_FIRST);
     private long order;
     private int nodes;
@@ -109,7 +126,8 @@ final class DySpecGrowth {
                 }
                 draws += best.proposal() == null ? 1 : 0;
                 pending.add(child);
-                childBound = Math.max(childBound, byExpectedValue ? remaining.get(child) * maxAcceptance : remaining.get(child));
+                double childRemaining = state.get(child).remaining;
+                childBound = Math.max(childBound, byExpectedValue ? childRemaining * maxAcceptance : childRemaining);
             }
             if (pending.isEmpty()) {
                 break;
@@ -127,7 +145,7 @@ final class DySpecGrowth {
             return true;
         }
         for (int node : pending) {
-            if (SizeRule.worthAdding(remaining.get(node) * maxAcceptance, valueSum, nodes, forwards, true, cost)) {
+            if (SizeRule.worthAdding(state.get(node).remaining * maxAcceptance, valueSum, nodes, forwards, true, cost)) {
                 return true;
             }
         }
@@ -139,7 +157,7 @@ final class DySpecGrowth {
         // and they come first (a parent's index is below its child's)
         java.util.TreeSet<Integer> rows = new java.util.TreeSet<>(pending);
         for (int node : pending) {
-            for (int a = tree.parent(node); a >= 0 && residuals.get(a) == null; a = tree.parent(a)) {
+            for (int a = tree.parent(node); a >= 0 && state.get(a).residual == null; a = tree.parent(a)) {
                 rows.add(a);
             }
         }
@@ -157,7 +175,7 @@ final class DySpecGrowth {
             for (int child : tree.children(node)) {
                 residual.markDrawn(tree.token(child)); // context proposals already below it
             }
-            residuals.set(node, residual);
+            state.get(node).residual = residual;
             if (!residual.exhausted()) {
                 push(node, null);
             }
@@ -166,12 +184,12 @@ final class DySpecGrowth {
 
     /** Draws the next child of {@code node} from its residual draft distribution. */
     private int draw(int node) {
-        Residual residual = residuals.get(node);
+        Residual residual = state.get(node).residual;
         double before = residual.remaining();
         int token = Draws.next(residual, params, random);
         double accept = estimator.acceptance(residual.original(token) / before, tree.depth(node) + 1, params);
-        int child = add(node, tree.addChild(node, token, remaining.get(node) * accept), accept);
-        ContextTrie same = proposals.get(node).remove(token);
+        int child = add(node, tree.addChild(node, token, state.get(node).remaining * accept), accept);
+        ContextTrie same = state.get(node).takeProposal(token);
         if (same != null) {
             offer(child, same); // the context's continuation of this token goes on below the drawn child
         }
@@ -183,14 +201,14 @@ final class DySpecGrowth {
 
     /** Adds a token proposed from the context below {@code node}; -1 if it is no longer pending there. */
     private int propose(int node, ContextTrie proposal) {
-        if (proposals.get(node).get(proposal.token) != proposal) {
+        if (state.get(node).proposal(proposal.token) != proposal) {
             return -1;
         }
-        proposals.get(node).remove(proposal.token);
+        state.get(node).takeProposal(proposal.token);
         ContextEvidence why = proposal.evidence();
         double accept = estimator.contextAcceptance(why, params);
-        int child = add(node, tree.addContextChild(node, proposal.token, remaining.get(node) * accept, why), accept);
-        Residual residual = residuals.get(node);
+        int child = add(node, tree.addContextChild(node, proposal.token, state.get(node).remaining * accept, why), accept);
+        Residual residual = state.get(node).residual;
         if (residual != null) {
             residual.markDrawn(proposal.token); // later draws leave it out, as the verifier assumes
         }
@@ -199,20 +217,18 @@ final class DySpecGrowth {
     }
 
     private int add(int node, int child, double accept) {
-        double value = remaining.get(node) * accept;
+        Node parent = state.get(node);
+        double value = parent.remaining * accept;
         valueSum += value;
         nodes++;
-        remaining.set(node, remaining.get(node) * (1 - accept));
-        version.set(node, version.get(node) + 1);
+        parent.remaining *= 1 - accept;
+        parent.version++;
         track(value);
         return child;
     }
 
     private void track(double value) {
-        remaining.add(value);
-        version.add(0);
-        residuals.add(null);
-        proposals.add(new HashMap<>());
+        state.add(new Node(value));
     }
 
     /** Queues the context's continuations after {@code trieNode} as candidates below tree node {@code node}. */
@@ -222,25 +238,29 @@ final class DySpecGrowth {
             if (existing >= 0) {
                 offer(existing, next); // already drawn there: its continuation goes on below it
             } else {
-                proposals.get(node).put(next.token, next);
+                Node at = state.get(node);
+                if (at.proposals == null) {
+                    at.proposals = new HashMap<>();
+                }
+                at.proposals.put(next.token, next);
                 push(node, next);
             }
         }
     }
 
     private void push(int node, ContextTrie proposal) {
-        heap.add(new Candidate(node, proposal, key(node, proposal), version.get(node), order++));
+        heap.add(new Candidate(node, proposal, key(node, proposal), state.get(node).version, order++));
     }
 
     /** The best candidate whose key is current, re-valuing stale ones on the way; null when none is left. */
     private Candidate freshBest() {
         while (!heap.isEmpty()) {
             Candidate top = heap.peek();
-            boolean gone = top.proposal() == null ? residuals.get(top.node()).exhausted()
-                    : proposals.get(top.node()).get(top.proposal().token) != top.proposal();
+            boolean gone = top.proposal() == null ? state.get(top.node()).residual.exhausted()
+                    : state.get(top.node()).proposal(top.proposal().token) != top.proposal();
             if (gone) {
                 heap.poll();
-            } else if (top.version() != version.get(top.node())) {
+            } else if (top.version() != state.get(top.node()).version) {
                 heap.poll(); // each node has at most one draw queued, so re-queueing never doubles it
                 push(top.node(), top.proposal());
             } else {
@@ -252,13 +272,14 @@ final class DySpecGrowth {
 
     private double key(int node, ContextTrie proposal) {
         if (!byExpectedValue) {
-            return remaining.get(node);
+            return state.get(node).remaining;
         }
         if (proposal != null) {
             return expectedValue(node, proposal);
         }
         // keys are recomputed whenever a node changes: no pass over the vocabulary for each
-        return remaining.get(node) * residuals.get(node).typicalAcceptance(estimator, tree.depth(node) + 1, params);
+        Node at = state.get(node);
+        return at.remaining * at.residual.typicalAcceptance(estimator, tree.depth(node) + 1, params);
     }
 
     private double expectedValue(Candidate c) {
@@ -268,8 +289,9 @@ final class DySpecGrowth {
     /** R times the expected acceptance of the child the candidate would add, known before any draw. */
     private double expectedValue(int node, ContextTrie proposal) {
         if (proposal != null) {
-            return remaining.get(node) * estimator.contextAcceptance(proposal.evidence(), params);
+            return state.get(node).remaining * estimator.contextAcceptance(proposal.evidence(), params);
         }
-        return remaining.get(node) * residuals.get(node).expectedAcceptance(estimator, tree.depth(node) + 1, params);
+        Node at = state.get(node);
+        return at.remaining * at.residual.expectedAcceptance(estimator, tree.depth(node) + 1, params);
     }
 }
