@@ -2,9 +2,7 @@ package dev.dyspec.api;
 
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 
 /**
  * The request's own tokens (prompt and output so far) indexed by their n-grams, updated as tokens are
@@ -22,7 +20,7 @@ public final class ContextNgrams {
     private int[] tokens = new int[64];
     private int size;
     // key of the n-gram ending at a position → end positions of its occurrences, oldest first
-    private final Map<Long, Positions> occurrences = new HashMap<>();
+    private final Occurrences occurrences = new Occurrences();
 
     /** A growable list of positions. */
     private static final class Positions {
@@ -34,6 +32,62 @@ public final class ContextNgrams {
                 at = Arrays.copyOf(at, size * 2);
             }
             at[size++] = position;
+        }
+    }
+
+    /**
+     * N-gram keys to their positions, open addressing on the 64-bit keys themselves: appended to for every
+     * emitted token and read every step, where a {@code HashMap<Long, …>} boxed each key.
+     */
+    private static final class Occurrences {
+        private long[] keys = new long[64];
+        private Positions[] values = new Positions[64]; // null: an empty slot
+        private int size;
+
+        Positions get(long key) {
+            for (int slot = slot(key, keys.length); values[slot] != null; slot = (slot + 1) & (keys.length - 1)) {
+                if (keys[slot] == key) {
+                    return values[slot];
+                }
+            }
+            return null;
+        }
+
+        Positions getOrCreate(long key) {
+            int slot = slot(key, keys.length);
+            for (; values[slot] != null; slot = (slot + 1) & (keys.length - 1)) {
+                if (keys[slot] == key) {
+                    return values[slot];
+                }
+            }
+            Positions created = new Positions();
+            keys[slot] = key;
+            values[slot] = created;
+            if (++size * 2 > keys.length) {
+                grow();
+            }
+            return created;
+        }
+
+        private void grow() {
+            long[] oldKeys = keys;
+            Positions[] oldValues = values;
+            keys = new long[oldKeys.length * 2];
+            values = new Positions[oldValues.length * 2];
+            for (int i = 0; i < oldKeys.length; i++) {
+                if (oldValues[i] != null) {
+                    int slot = slot(oldKeys[i], keys.length);
+                    while (values[slot] != null) {
+                        slot = (slot + 1) & (keys.length - 1);
+                    }
+                    keys[slot] = oldKeys[i];
+                    values[slot] = oldValues[i];
+                }
+            }
+        }
+
+        private static int slot(long key, int capacity) {
+            return (int) (key ^ (key >>> 32)) & (capacity - 1);
         }
     }
 
@@ -63,7 +117,7 @@ public final class ContextNgrams {
         int end = size - 1;
         // index the n-grams ending one position earlier: their continuation (this token) is now known
         for (int n = 1; n <= maxN && end - n >= 0; n++) {
-            occurrences.computeIfAbsent(key(end - 1, n), k -> new Positions()).add(end - 1);
+            occurrences.getOrCreate(key(end - 1, n)).add(end - 1);
         }
     }
 
