@@ -25,4 +25,9 @@ public interface DraftHandle {
     default ContextNgrams context() {
         return new ContextNgrams(1);
     }
+
+    /** The other generations whose trees share this step's target forward; {@link BatchCompany#ALONE} alone. */
+    default BatchCompany company() {
+        return BatchCompany.ALONE;
+    }
 }

@@ -1,6 +1,7 @@
 package dev.dyspec.strategies;
 
 import dev.dyspec.api.AcceptanceEstimator;
+import dev.dyspec.api.BatchCompany;
 import dev.dyspec.api.ContextEvidence;
 import dev.dyspec.api.DraftHandle;
 import dev.dyspec.api.SamplingParams;
@@ -68,6 +69,7 @@ final class DySpecGrowth {
     private final RandomGenerator random;
     private final AcceptanceEstimator estimator;
     private final TreeCost cost;            // null unless adaptive
+    private final BatchCompany company;     // what shares the target forward with this tree
     private final boolean byExpectedValue;  // false: the paper's order, by R alone
     private final double maxAcceptance;     // a(1): no child can be worth more than R·a(1)
 
@@ -87,6 +89,7 @@ final class DySpecGrowth {
         this.random = random;
         this.estimator = estimator;
         this.cost = cost;
+        this.company = draft.company();
         this.byExpectedValue = byExpectedValue;
         this.maxAcceptance = estimator.acceptance(1.0, 1, params);
         this.tree = TreeBuilder.rooted(rootToken);
@@ -116,7 +119,7 @@ final class DySpecGrowth {
                     break;
                 }
                 if (cost != null && !SizeRule.worthAdding(expectedValue(best), valueSum, nodes, forwards,
-                        pending.isEmpty(), cost)) {
+                        pending.isEmpty(), cost, company)) {
                     break;
                 }
                 heap.poll();
@@ -145,7 +148,8 @@ final class DySpecGrowth {
             return true;
         }
         for (int node : pending) {
-            if (SizeRule.worthAdding(state.get(node).remaining * maxAcceptance, valueSum, nodes, forwards, true, cost)) {
+            if (SizeRule.worthAdding(state.get(node).remaining * maxAcceptance, valueSum, nodes, forwards, true, cost,
+                    company)) {
                 return true;
             }
         }

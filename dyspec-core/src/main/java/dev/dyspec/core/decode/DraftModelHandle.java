@@ -1,5 +1,6 @@
 package dev.dyspec.core.decode;
 
+import dev.dyspec.api.BatchCompany;
 import dev.dyspec.api.ContextNgrams;
 import dev.dyspec.api.DraftHandle;
 import dev.dyspec.api.SamplingParams;
@@ -28,6 +29,7 @@ final class DraftModelHandle implements DraftHandle, AutoCloseable {
     private long forwards;
     private long nanos;
     private final java.util.function.Supplier<ContextNgrams> context;
+    private BatchCompany company = BatchCompany.ALONE;
     private final LogitAdjuster adjuster;
     private DraftForwarder forwarder;
 
@@ -49,6 +51,11 @@ final class DraftModelHandle implements DraftHandle, AutoCloseable {
     @Override
     public ContextNgrams context() {
         return context.get();
+    }
+
+    @Override
+    public BatchCompany company() {
+        return company;
     }
 
     @Override
@@ -132,9 +139,11 @@ final class DraftModelHandle implements DraftHandle, AutoCloseable {
      * Starts a step; the first tree expanded belongs to it.
      *
      * @param forwarder runs this step's expansions, alone or batched with other generations'
+     * @param company   what shares this step's target forward, for strategies that size their tree by cost
      */
-    void beginStep(DraftForwarder forwarder) {
+    void beginStep(DraftForwarder forwarder, BatchCompany company) {
         this.forwarder = forwarder;
+        this.company = company;
         currentTree = null;
         slotOfNode.clear();
         pendingSlots = 0;

@@ -1,6 +1,7 @@
 package dev.dyspec.core.decode;
 
 import dev.dyspec.api.AcceptanceObserver;
+import dev.dyspec.api.BatchCompany;
 import dev.dyspec.api.ContextNgrams;
 import dev.dyspec.api.DraftHandle;
 import dev.dyspec.api.GenerationStats;
@@ -192,6 +193,11 @@ public final class GenerationSession implements AutoCloseable {
      *                  sharing its forwards among many requests caps each tree so the batch stays affordable
      */
     public Proposal propose(DraftForwarder draftForwarder, int budgetCap) {
+        return propose(draftForwarder, budgetCap, BatchCompany.ALONE);
+    }
+
+    /** @param company what else the engine's target forward holds this step (adaptive size prices nodes by it) */
+    public Proposal propose(DraftForwarder draftForwarder, int budgetCap, BatchCompany company) {
         if (finishReason != null) {
             throw new IllegalStateException("generation already finished (" + finishReason + ")");
         }
@@ -200,7 +206,7 @@ public final class GenerationSession implements AutoCloseable {
         }
         long start = System.nanoTime();
         if (draft != null) {
-            draft.beginStep(draftForwarder != null ? draftForwarder : DraftForwarder.direct(draftLm));
+            draft.beginStep(draftForwarder != null ? draftForwarder : DraftForwarder.direct(draftLm), company);
         }
         StrategyOptions options = budgetCap < request.options().budget()
                 ? request.options().withBudget(Math.max(1, budgetCap)) : request.options();

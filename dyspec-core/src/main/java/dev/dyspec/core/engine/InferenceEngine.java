@@ -1,5 +1,6 @@
 package dev.dyspec.core.engine;
 
+import dev.dyspec.api.BatchCompany;
 import dev.dyspec.core.decode.GenerationRequest;
 import dev.dyspec.core.decode.GenerationSession;
 import dev.dyspec.core.decode.SpeculativeDecoder;
@@ -72,6 +73,10 @@ public final class InferenceEngine implements AutoCloseable {
         private GenerationSession session;
         private boolean done; // finished or failed; touched by the engine thread only
         private final long deadlineNanos;
+        // what this generation last put into a shared forward and took out of it (engine thread only):
+        // the company the others' adaptive size prices its nodes against
+        private int lastRows = 1;
+        private double tokensPerStep = 1;
 
         private Ticket(GenerationRequest request, GenerationListener listener, long deadlineNanos) {
             this.request = request;
@@ -333,6 +338,8 @@ public final class InferenceEngine implements AutoCloseable {
             try {
                 // each generation's share of the shared forward, by its rows
                 StepResult step = t.session.accept(p, logits.get(i), targetNanos * p.tree().size() / totalRows);
+                t.lastRows = p.tree().size();
+                t.tokensPerStep = 0.7 * t.tokensPerStep + 0.3 * step.tokens().length;
                 t.listener.onStep(step);
                 if (step.finished()) {
                     t.listener.onComplete(t.session);
@@ -357,6 +364,26 @@ public final class InferenceEngine implements AutoCloseable {
         }
     }
 
+    /**
+     * For each growing generation, the others that share its target forward: their rows and tokens per step as
+     * of their last step (this step's trees are grown at the same time, so the last ones stand in for them).
+     */
+    private static BatchCompany[] companies(List<Ticket> growing) {
+        int rows = 0;
+        double tokens = 0;
+        for (Ticket t : growing) {
+            rows += t.lastRows;
+            tokens += t.tokensPerStep;
+        }
+        BatchCompany[] company = new BatchCompany[growing.size()];
+        for (int i = 0; i < company.length; i++) {
+            Ticket t = growing.get(i);
+            company[i] = company.length == 1 ? BatchCompany.ALONE
+                    : new BatchCompany(rows - t.lastRows, Math.max(0, tokens - t.tokensPerStep));
+        }
+        return company;
+    }
+
     private void closeFinished() {
         Iterator<Ticket> it = active.iterator();
         while (it.hasNext()) {
@@ -379,11 +406,12 @@ public final class InferenceEngine implements AutoCloseable {
         GenerationSession.Proposal[] grown = new GenerationSession.Proposal[growing.size()];
         // every tree has its root row; the drafted nodes share what is left of the batch's rows
         int cap = Math.max(1, (limits.maxBatchRows() - growing.size()) / Math.max(1, growing.size()));
+        BatchCompany[] company = companies(growing);
         long drafting = growing.stream().filter(t -> t.session.usesDraft()).count();
         if (drafting < 2 || !limits.batchDrafts()) {
             for (int i = 0; i < grown.length; i++) {
                 try {
-                    grown[i] = growing.get(i).session.propose(null, cap);
+                    grown[i] = growing.get(i).session.propose(null, cap, company[i]);
                 } catch (Throwable e) {
                     fail(growing.get(i), e);
                 }
@@ -392,10 +420,12 @@ public final class InferenceEngine implements AutoCloseable {
         }
         DraftRendezvous rendezvous = new DraftRendezvous(decoder.draft().orElseThrow().lm(), (int) drafting);
         List<Future<GenerationSession.Proposal>> futures = new ArrayList<>();
-        for (Ticket t : growing) {
+        for (int i = 0; i < grown.length; i++) {
+            Ticket t = growing.get(i);
+            BatchCompany others = company[i];
             futures.add(t.session.usesDraft() ? growers.submit(() -> {
                 try {
-                    return t.session.propose(rendezvous, cap);
+                    return t.session.propose(rendezvous, cap, others);
                 } finally {
                     rendezvous.leave();
                 }
@@ -404,7 +434,7 @@ public final class InferenceEngine implements AutoCloseable {
         for (int i = 0; i < grown.length; i++) {
             Ticket t = growing.get(i);
             try {
-                grown[i] = futures.get(i) == null ? t.session.propose(null, cap) : futures.get(i).get();
+                grown[i] = futures.get(i) == null ? t.session.propose(null, cap, company[i]) : futures.get(i).get();
             } catch (ExecutionException e) {
                 fail(t, e.getCause());
             } catch (InterruptedException e) {
