@@ -5,7 +5,8 @@ package dev.dyspec.api;
  * many requests' trees together pays for every row, so the marginal cost of one more node is read at the
  * batch's size, and a step's time buys every request's tokens, not this one's alone.
  *
- * @param rows   rows of other generations in the forward (their tree nodes and roots, prompt chunks)
+ * @param rows   rows of other generations in the forward (their trees' nodes and roots; the engine leaves out
+ *               prompt chunks riding along, which come and go)
  * @param tokens tokens the other generations are expected to emit from it
  */
 public record BatchCompany(int rows, double tokens) {
