@@ -185,18 +185,14 @@ public final class GenerationSession implements AutoCloseable {
      * @param draftForwarder runs the draft forwards; may be null for a generation that uses no draft
      */
     public Proposal propose(DraftForwarder draftForwarder) {
-        return propose(draftForwarder, Integer.MAX_VALUE);
+        return propose(draftForwarder, Integer.MAX_VALUE, BatchCompany.ALONE);
     }
 
     /**
      * @param budgetCap the most nodes this step's tree may have whatever the request asked for: an engine
      *                  sharing its forwards among many requests caps each tree so the batch stays affordable
+     * @param company   what else the engine's target forward holds this step (adaptive size prices nodes by it)
      */
-    public Proposal propose(DraftForwarder draftForwarder, int budgetCap) {
-        return propose(draftForwarder, budgetCap, BatchCompany.ALONE);
-    }
-
-    /** @param company what else the engine's target forward holds this step (adaptive size prices nodes by it) */
     public Proposal propose(DraftForwarder draftForwarder, int budgetCap, BatchCompany company) {
         if (finishReason != null) {
             throw new IllegalStateException("generation already finished (" + finishReason + ")");

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.dyspec.api.BatchCompany;
 import dev.dyspec.api.SamplingParams;
 import dev.dyspec.api.StrategyOptions;
 import dev.dyspec.api.TreeStrategy;
@@ -253,7 +254,7 @@ class BatchedEngineTest {
                 alone.add(decoder.generate(r).tokens());
             }
             try (GenerationSession s = decoder.start(requests.get(0))) {
-                assertTrue(s.propose(null, 2).tree().draftedNodes() <= 2, "a capped tree stays within its cap");
+                assertTrue(s.propose(null, 2, BatchCompany.ALONE).tree().draftedNodes() <= 2, "a capped tree stays within its cap");
             }
             InferenceEngine engine = new InferenceEngine(decoder, new InferenceEngine.Limits(6, 0, true, 64,
                     Duration.ofMinutes(5), 24));
