@@ -14,6 +14,19 @@ public interface TextTokenizer extends AutoCloseable {
 
     int vocabSize();
 
+    /**
+     * The UTF-8 bytes token {@code id} adds in the middle of a text (empty for a special token), or null
+     * where only {@link #decode} knows: with them a caller builds text incrementally without decoding.
+     */
+    default byte[] bytesOf(int id) {
+        return null;
+    }
+
+    /** How many leading spaces {@link #decode} drops from the start of a whole text. */
+    default int strippedLeadingSpaces() {
+        return 0;
+    }
+
     @Override
     default void close() {
     }

@@ -16,8 +16,21 @@ final class TokenizerVocabulary {
     }
 
     static int size(Path tokenizerJson) {
+        return size(read(tokenizerJson), tokenizerJson);
+    }
+
+    /** The parsed file. */
+    static JsonObject read(Path tokenizerJson) {
         try {
-            JsonObject root = JsonParser.parseString(Files.readString(tokenizerJson)).getAsJsonObject();
+            return JsonParser.parseString(Files.readString(tokenizerJson)).getAsJsonObject();
+        } catch (IOException | RuntimeException e) {
+            throw new CheckpointException(tokenizerJson, "cannot read tokenizer vocabulary: " + e.getMessage(), e);
+        }
+    }
+
+    /** The vocabulary size of a parsed file; {@code tokenizerJson} names it in errors. */
+    static int size(JsonObject root, Path tokenizerJson) {
+        try {
             int max = -1;
             JsonElement vocab = root.getAsJsonObject("model").get("vocab");
             if (vocab != null && vocab.isJsonObject()) {
@@ -36,7 +49,7 @@ final class TokenizerVocabulary {
                 throw new CheckpointException(tokenizerJson, "tokenizer has an empty vocabulary");
             }
             return max + 1;
-        } catch (IOException | RuntimeException e) {
+        } catch (RuntimeException e) {
             if (e instanceof CheckpointException ce) {
                 throw ce;
             }
