@@ -28,7 +28,8 @@ final class GeneratedText {
     /** Tokens of context decoded before the new ones, enough for any tokenizer's merge of a character. */
     private static final int CONTEXT = 6;
 
-    private int[] generated = new int[0];
+    private int[] generated = new int[64]; // (capacity) the tokens so far in [0, generatedCount)
+    private int generatedCount;
     private int emittedChars;
     private boolean stopped;
     // text of generated[0, decidedTokens), final: later tokens cannot change it
@@ -80,8 +81,12 @@ final class GeneratedText {
 
     /** Appends tokens and returns the newly visible text. */
     String append(int[] tokens) {
-        generated = concat(generated, tokens);
-        String text = currentText();
+        if (generatedCount + tokens.length > generated.length) {
+            generated = Arrays.copyOf(generated, Math.max(2 * generated.length, generatedCount + tokens.length));
+        }
+        System.arraycopy(tokens, 0, generated, generatedCount, tokens.length);
+        generatedCount += tokens.length;
+        StringBuilder text = currentText();
         int visible = text.length();
         while (visible > 0 && text.charAt(visible - 1) == '\uFFFD') {
             visible--;
@@ -113,18 +118,18 @@ final class GeneratedText {
         // a character left incomplete at the end reads as the tokenizer renders broken bytes (one U+FFFD per byte
         // for some): its decode says
         fromBytes = false;
-        String text = currentText();
+        StringBuilder text = currentText();
         String delta = text.length() > emittedChars ? text.substring(emittedChars) : "";
         emittedChars = Math.max(emittedChars, text.length());
         return delta;
     }
 
     /** Length of the longest end of text[0, visible) that is a proper prefix of a stop string. */
-    private int partialStopSuffix(String text, int visible) {
+    private int partialStopSuffix(CharSequence text, int visible) {
         int hold = 0;
         for (String s : stopStrings) {
             for (int k = Math.min(s.length() - 1, visible); k > hold; k--) {
-                if (text.regionMatches(visible - k, s, 0, k)) {
+                if (startsAt(text, visible - k, s, k)) {
                     hold = k;
                     break;
                 }
@@ -143,10 +148,23 @@ final class GeneratedText {
         return currentText().substring(0, emittedChars);
     }
 
-    /** Decided text plus the undecided tail. */
-    private String currentText() {
+    /** Whether text[from, from + k) equals s[0, k). */
+    private static boolean startsAt(CharSequence text, int from, String s, int k) {
+        for (int i = 0; i < k; i++) {
+            if (text.charAt(from + i) != s.charAt(i)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Decided text plus the undecided tail: the decided text itself when nothing is undecided (most steps), so a
+     * step copies no text it did not add.
+     */
+    private StringBuilder currentText() {
         if (fromBytes) {
-            String text = currentTextFromBytes();
+            StringBuilder text = currentTextFromBytes();
             if (text != null) {
                 return text;
             }
@@ -159,9 +177,9 @@ final class GeneratedText {
      * The undecided tail's bytes decoded as UTF-8 (an incomplete last character shown as U+FFFD, as the
      * tokenizer would), or null where a token has no bytes or they are not UTF-8.
      */
-    private String currentTextFromBytes() {
+    private StringBuilder currentTextFromBytes() {
         int length = 0;
-        for (int i = decidedTokens; i < generated.length; i++) {
+        for (int i = decidedTokens; i < generatedCount; i++) {
             byte[] b = tokenizer.bytesOf(generated[i]);
             if (b == null) {
                 return null;
@@ -169,7 +187,7 @@ final class GeneratedText {
             length += b.length;
         }
         ByteBuffer tail = ByteBuffer.allocate(length);
-        for (int i = decidedTokens; i < generated.length; i++) {
+        for (int i = decidedTokens; i < generatedCount; i++) {
             tail.put(tokenizer.bytesOf(generated[i]));
         }
         tail.flip();
@@ -185,33 +203,34 @@ final class GeneratedText {
         }
         chars.flip();
         if (tail.hasRemaining()) {
-            return decided + chars.toString() + '\uFFFD';
+            return new StringBuilder(decided).append(chars).append('\uFFFD');
         }
         decided.append(chars);
-        decidedTokens = generated.length;
+        decidedTokens = generatedCount;
         textStarted |= length > 0;
-        return decided.toString();
+        return decided;
     }
 
     /** Decided text plus the undecided tail, decoded behind up to {@link #CONTEXT} earlier tokens. */
-    private String currentTextDecoded() {
+    private StringBuilder currentTextDecoded() {
         int[] context = contextBefore(decidedTokens);
-        int[] tail = Arrays.copyOfRange(generated, decidedTokens, generated.length);
+        int[] tail = Arrays.copyOfRange(generated, decidedTokens, generatedCount);
         String contextText = decidedTokens == 0 ? promptText : tokenizer.decode(context);
         String both = tokenizer.decode(concat(context, tail));
         if (!both.startsWith(contextText)) {
             // the tokenizer rewrote the context: fall back to decoding everything once
-            String full = tokenizer.decode(concat(prompt, generated));
+            int[] all = Arrays.copyOf(generated, generatedCount);
+            String full = tokenizer.decode(concat(prompt, all));
             String whole = tokenizer.decode(prompt);
-            return full.startsWith(whole) ? full.substring(whole.length()) : tokenizer.decode(generated);
+            return new StringBuilder(full.startsWith(whole) ? full.substring(whole.length()) : tokenizer.decode(all));
         }
         String tailText = both.substring(contextText.length());
         if (!tailText.endsWith("\uFFFD")) {
             decided.append(tailText);
-            decidedTokens = generated.length;
-            return decided.toString();
+            decidedTokens = generatedCount;
+            return decided;
         }
-        return decided + tailText;
+        return new StringBuilder(decided).append(tailText);
     }
 
     /** Up to CONTEXT tokens before generated[end): the prompt's tail, then generated tokens. */
