@@ -58,6 +58,13 @@ final class DySpecGrowth {
         ContextTrie takeProposal(int token) {
             return proposals == null ? null : proposals.remove(token);
         }
+
+        void addProposal(ContextTrie proposal) {
+            if (proposals == null) {
+                proposals = new HashMap<>();
+            }
+            proposals.put(proposal.token, proposal);
+        }
     }
 
     private static final Comparator<Candidate> BEST_FIRST =
@@ -242,11 +249,7 @@ final class DySpecGrowth {
             if (existing >= 0) {
                 offer(existing, next); // already drawn there: its continuation goes on below it
             } else {
-                Node at = state.get(node);
-                if (at.proposals == null) {
-                    at.proposals = new HashMap<>();
-                }
-                at.proposals.put(next.token, next);
+                state.get(node).addProposal(next);
                 push(node, next);
             }
         }

@@ -33,9 +33,7 @@ final class Residual {
         // one pass: the mass, Σ d², and the most likely tokens a greedy tree will ask for. The sums run in vector
         // lanes and are added up in a fixed order (the same bits in every JIT tier); a vector's tokens are ranked
         // only when one of them beats the current eighth best, which after the first few vectors is rare
-        int[] top = new int[Math.min(RANKED, distribution.length)];
-        int ranks = 0;
-        float floor = Float.NEGATIVE_INFINITY; // what a token must beat to enter top: -∞ until it is full
+        Top top = new Top(distribution);
         FloatVector sums = FloatVector.zero(LANES);
         FloatVector squareSums = FloatVector.zero(LANES);
         int upper = LANES.loopBound(distribution.length);
@@ -44,38 +42,67 @@ final class Residual {
             FloatVector p = FloatVector.fromArray(LANES, distribution, t);
             sums = sums.add(p);
             squareSums = p.fma(p, squareSums);
-            if (p.compare(VectorOperators.GT, floor).anyTrue()) {
+            if (p.compare(VectorOperators.GT, top.floor).anyTrue()) {
                 for (int k = t; k < t + LANES.length(); k++) {
-                    if (distribution[k] > floor) {
-                        ranks = rank(distribution, top, ranks, k);
-                        floor = ranks == top.length ? distribution[top[ranks - 1]] : Float.NEGATIVE_INFINITY;
-                    }
+                    top.offer(k);
                 }
             }
         }
-        double sum = 0;
-        double squareSum = 0;
-        float[] lanes = new float[LANES.length()];
-        sums.intoArray(lanes, 0);
-        for (float lane : lanes) {
-            sum += lane;
-        }
-        squareSums.intoArray(lanes, 0);
-        for (float lane : lanes) {
-            squareSum += lane;
-        }
+        double sum = laneSum(sums);
+        double squareSum = laneSum(squareSums);
         for (; t < distribution.length; t++) {
             float p = distribution[t];
             sum += p;
             squareSum += (double) p * p;
-            if (p > floor) {
-                ranks = rank(distribution, top, ranks, t);
-                floor = ranks == top.length ? distribution[top[ranks - 1]] : Float.NEGATIVE_INFINITY;
-            }
+            top.offer(t);
         }
         this.remaining = sum;
         this.squares = squareSum;
-        this.ranked = ranks == top.length ? top : Arrays.copyOf(top, ranks);
+        this.ranked = top.ranked();
+    }
+
+    /** The lanes added up first to last. */
+    private static double laneSum(FloatVector v) {
+        double sum = 0;
+        for (float lane : v.toArray()) {
+            sum += lane;
+        }
+        return sum;
+    }
+
+    /** The {@link #RANKED} most likely tokens seen so far, most likely first, the lower id first on ties. */
+    private static final class Top {
+        private final float[] distribution;
+        private final int[] tokens;
+        private int count;
+        float floor = Float.NEGATIVE_INFINITY; // what a token must beat to enter: -∞ until full
+
+        Top(float[] distribution) {
+            this.distribution = distribution;
+            this.tokens = new int[Math.min(RANKED, distribution.length)];
+        }
+
+        /**
+         * Puts token t in when it beats the floor, after every token already there that it does not beat,
+         * dropping the last one when full.
+         */
+        void offer(int t) {
+            float p = distribution[t];
+            if (!(p > floor)) {
+                return;
+            }
+            int at = count == tokens.length ? count - 1 : count++;
+            while (at > 0 && p > distribution[tokens[at - 1]]) {
+                tokens[at] = tokens[at - 1];
+                at--;
+            }
+            tokens[at] = t;
+            floor = count == tokens.length ? distribution[tokens[count - 1]] : Float.NEGATIVE_INFINITY;
+        }
+
+        int[] ranked() {
+            return count == tokens.length ? tokens : Arrays.copyOf(tokens, count);
+        }
     }
 
     /**
@@ -213,22 +240,6 @@ final class Residual {
         drawn[drawn.length - 1] = token;
         remaining = Math.max(0, remaining - distribution[token]);
         squares = Math.max(0, squares - (double) distribution[token] * distribution[token]);
-    }
-
-    /**
-     * Puts token t into top[0, ranks), kept most likely first (t comes after every token already there, so
-     * on a tie it ranks after them), dropping the last one when top is full — so t must beat that one then;
-     * returns the new count.
-     */
-    private static int rank(float[] distribution, int[] top, int ranks, int t) {
-        float p = distribution[t];
-        int at = ranks == top.length ? ranks - 1 : ranks++;
-        while (at > 0 && p > distribution[top[at - 1]]) {
-            top[at] = top[at - 1];
-            at--;
-        }
-        top[at] = t;
-        return ranks;
     }
 
     private boolean isDrawn(int token) {

@@ -4,7 +4,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import java.nio.charset.StandardCharsets;
-import java.util.HashMap;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 
@@ -112,14 +112,15 @@ public final class TokenBytes {
     /** GPT-2's byte-level alphabet: each byte is one printable character; the token's characters map back. */
     private static final class ByteLevel implements Decoder {
 
-        private final Map<Character, Byte> byteOfChar = new HashMap<>();
+        /** byteOfChar[c]: the byte character c stands for, -1 for characters outside the alphabet (all below 256 + 68). */
+        private final int[] byteOfChar = new int[256 + 68];
 
         ByteLevel() {
+            Arrays.fill(byteOfChar, -1);
             int shifted = 0;
             for (int b = 0; b < 256; b++) {
                 boolean printable = (b >= '!' && b <= '~') || (b >= 0xA1 && b <= 0xAC) || (b >= 0xAE && b <= 0xFF);
-                char c = printable ? (char) b : (char) (256 + shifted++);
-                byteOfChar.put(c, (byte) b);
+                byteOfChar[printable ? b : 256 + shifted++] = b;
             }
         }
 
@@ -127,11 +128,11 @@ public final class TokenBytes {
         public byte[] bytes(String token) {
             byte[] out = new byte[token.length()];
             for (int i = 0; i < token.length(); i++) {
-                Byte b = byteOfChar.get(token.charAt(i));
-                if (b == null) {
+                char c = token.charAt(i);
+                if (c >= byteOfChar.length || byteOfChar[c] < 0) {
                     return null; // a character outside the alphabet: left to the tokenizer's own decode
                 }
-                out[i] = b;
+                out[i] = (byte) byteOfChar[c];
             }
             return out;
         }

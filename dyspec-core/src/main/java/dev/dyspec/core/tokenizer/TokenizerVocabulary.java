@@ -15,10 +15,6 @@ final class TokenizerVocabulary {
     private TokenizerVocabulary() {
     }
 
-    static int size(Path tokenizerJson) {
-        return size(read(tokenizerJson), tokenizerJson);
-    }
-
     /** The parsed file. */
     static JsonObject read(Path tokenizerJson) {
         try {

@@ -8,12 +8,17 @@ import org.junit.jupiter.api.Test;
 /** Which forwards wake the helpers: the sizes measured to gain from a second core, and only those. */
 class MatmulThreadsTest {
 
+    /** Whether a forward of this size takes the helpers; it gives them back at once. */
+    private static boolean shares(MatmulThreads threads, int rows, long multiplyAdds) {
+        boolean held = threads.begin(rows, multiplyAdds);
+        threads.end(held);
+        return held;
+    }
+
     @Test
     void aRowOfALargeModelShares() {
         try (MatmulThreads threads = new MatmulThreads(2, "test")) {
-            boolean held = threads.begin(1, 7_300_000); // the shipped target, one row
-            threads.end(held);
-            assertTrue(held);
+            assertTrue(shares(threads, 1, 7_300_000)); // the shipped target, one row
         }
     }
 
@@ -28,9 +33,7 @@ class MatmulThreadsTest {
     @Test
     void severalRowsShareFromTheSmallerThreshold() {
         try (MatmulThreads threads = new MatmulThreads(2, "test")) {
-            boolean held = threads.begin(8, 5_700_000); // the shipped draft, eight rows
-            threads.end(held);
-            assertTrue(held);
+            assertTrue(shares(threads, 8, 5_700_000)); // the shipped draft, eight rows
             assertFalse(threads.begin(8, 100_000));
         }
     }
@@ -41,9 +44,7 @@ class MatmulThreadsTest {
             assertTrue(threads.begin(1, 7_300_000));
             assertFalse(threads.begin(8, 50_000_000));
             threads.end(true);
-            boolean again = threads.begin(8, 50_000_000);
-            threads.end(again);
-            assertTrue(again);
+            assertTrue(shares(threads, 8, 50_000_000));
         }
     }
 
