@@ -19,6 +19,17 @@ const used = chat.usage.completion_tokens;
 if (!(used >= 1 && used <= 3)) fail('max_completion_tokens 3 gave ' + used + ' tokens');
 console.log('ok max_completion_tokens ' + used + ' ' + JSON.stringify(chat.choices[0].message.content));
 
+const nextTurn = await client.chat.completions.create({
+  model, messages: [{ role: 'developer', content: 'Be brief.' }, { role: 'user', content: 'And God said' },
+    { role: 'assistant', content: chat.choices[0].message.content }, { role: 'user', content: 'And then?' }],
+  max_completion_tokens: 3, temperature: 0,
+});
+const cached = nextTurn.usage.prompt_tokens_details?.cached_tokens;
+if (!(cached >= chat.usage.prompt_tokens / 2 && cached < nextTurn.usage.prompt_tokens)) {
+  fail('next turn: cached_tokens ' + cached + ' of ' + nextTurn.usage.prompt_tokens + ' (first turn ' + chat.usage.prompt_tokens + ')');
+}
+console.log('ok usage.prompt_tokens_details.cached_tokens ' + cached + ' of ' + nextTurn.usage.prompt_tokens);
+
 const stream = await client.chat.completions.create({
   model, messages: [{ role: 'user', content: 'And God said' }], max_completion_tokens: 12,
   logprobs: true, top_logprobs: 2, stream: true, stream_options: { include_usage: true },

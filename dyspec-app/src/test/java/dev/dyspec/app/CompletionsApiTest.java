@@ -50,6 +50,34 @@ class CompletionsApiTest extends ShippedPairServiceTest {
         }
     }
 
+    /**
+     * The next turn of a conversation begins with the tokens of the turn before: the engine takes them from
+     * the finished request's cache and says so where OpenAI reports prompt caching.
+     */
+    @Test
+    void aConversationsNextTurnReportsTheEarlierTurnAsCachedPromptTokens() {
+        JsonNode first = post("/v1/chat/completions", """
+                {"messages": [{"role": "user", "content": "Tell me a story about a cat who found a red ball"}],
+                 "max_tokens": 12, "temperature": 0}
+                """);
+        String answer = first.at("/choices/0/message/content").asText();
+        String nextTurn = """
+                {"messages": [{"role": "user", "content": "Tell me a story about a cat who found a red ball"},
+                              {"role": "assistant", "content": %s},
+                              {"role": "user", "content": "What did the cat do next?"}],
+                 "max_tokens": 12, "temperature": 0}
+                """.formatted(json.writeValueAsString(answer));
+        JsonNode second = post("/v1/chat/completions", nextTurn);
+        int cached = second.at("/usage/prompt_tokens_details/cached_tokens").asInt();
+        assertThat(cached).as("the first turn's prompt came from the cache")
+                .isGreaterThanOrEqualTo(first.at("/usage/prompt_tokens").asInt() - 2)
+                .isLessThan(second.at("/usage/prompt_tokens").asInt());
+        JsonNode again = post("/v1/chat/completions", nextTurn);
+        assertThat(again.at("/usage/prompt_tokens_details/cached_tokens").asInt())
+                .isEqualTo(again.at("/usage/prompt_tokens").asInt() - 1);
+        assertThat(again.at("/choices/0/message/content").asText()).isEqualTo(second.at("/choices/0/message/content").asText());
+    }
+
     @Test
     void batchedDySpecExpansionsKeepTheGreedyText() {
         String reference = post("/v1/completions", """

@@ -119,7 +119,8 @@ class OfficialSdkClientsTest extends ShippedPairServiceTest {
         }
         assertThat(exited).as("node check finished").isTrue();
         assertThat(p.exitValue()).as(out).isZero();
-        assertThat(out).contains("ok models.retrieve", "ok max_completion_tokens", "ok streamed logprobs", "ok tools refused");
+        assertThat(out).contains("ok models.retrieve", "ok max_completion_tokens", "ok usage.prompt_tokens_details.cached_tokens",
+                "ok streamed logprobs", "ok tools refused");
     }
 
     private static boolean nodeAvailable() {

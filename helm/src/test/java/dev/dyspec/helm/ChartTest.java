@@ -112,6 +112,8 @@ class ChartTest {
         Map<String, Object> rendered = new Yaml().load(config);
         assertThat((String) at(rendered, "dyspec", "default-strategy")).isEqualTo("dyspec-ngram");
         assertThat((Integer) at(rendered, "dyspec", "limits", "max-concurrent")).isEqualTo(4);
+        assertThat((Boolean) at(rendered, "dyspec", "limits", "reuse-prefixes")).isTrue();
+        assertThat((Integer) at(rendered, "dyspec", "limits", "prefix-cache-slots")).isZero();
     }
 
     @Test

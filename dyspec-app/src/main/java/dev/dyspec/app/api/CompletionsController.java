@@ -202,7 +202,7 @@ public class CompletionsController {
                 Map<String, Object> usage = ResponseBodies.envelope(id, chat ? "chat.completion.chunk" : "text_completion",
                         created, plan.model());
                 usage.put("choices", List.of());
-                usage.put("usage", ResponseBodies.usage(f.promptTokens(), f.completionTokens()));
+                usage.put("usage", ResponseBodies.usage(f));
                 out.add(sse(usage));
             }
             out.add(ServerSentEvent.builder(" [DONE]").build());

@@ -16,11 +16,13 @@ final class ResponseBodies {
     private ResponseBodies() {
     }
 
-    static Map<String, Object> usage(int prompt, int completion) {
+    /** OpenAI's usage object; cached prompt tokens are reported where OpenAI reports its prompt caching. */
+    static Map<String, Object> usage(GenerationEvent.Finished f) {
         Map<String, Object> u = new LinkedHashMap<>();
-        u.put("prompt_tokens", prompt);
-        u.put("completion_tokens", completion);
-        u.put("total_tokens", prompt + completion);
+        u.put("prompt_tokens", f.promptTokens());
+        u.put("completion_tokens", f.completionTokens());
+        u.put("total_tokens", f.promptTokens() + f.completionTokens());
+        u.put("prompt_tokens_details", Map.of("cached_tokens", f.cachedPromptTokens()));
         return u;
     }
 
@@ -72,7 +74,7 @@ final class ResponseBodies {
         choice.put("logprobs", logprobs);
         choice.put("finish_reason", f.finishReason());
         m.put("choices", List.of(choice));
-        m.put("usage", usage(f.promptTokens(), f.completionTokens()));
+        m.put("usage", usage(f));
         m.put("speculative", speculative(plan, f.stats()));
         return m;
     }

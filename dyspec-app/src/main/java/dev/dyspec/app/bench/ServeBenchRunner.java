@@ -38,8 +38,8 @@ public final class ServeBenchRunner {
                            boolean adaptiveSize, List<BenchPrompt> prompts) {
     }
 
-    private record Outcome(String category, int tokens, double ttftMs, double latencyMs, List<Double> gapsMs,
-                           double tau) {
+    private record Outcome(String category, int tokens, int promptTokens, int cachedPromptTokens, double ttftMs,
+                           double latencyMs, List<Double> gapsMs, double tau) {
     }
 
     private final Settings s;
@@ -101,7 +101,11 @@ public final class ServeBenchRunner {
         List<Double> gaps = new ArrayList<>();
         long tokens = 0;
         double tau = 0;
+        long promptTokens = 0;
+        long cachedPromptTokens = 0;
         for (Outcome o : outcomes) {
+            promptTokens += o.promptTokens();
+            cachedPromptTokens += o.cachedPromptTokens();
             ttft.add(o.ttftMs());
             gaps.addAll(o.gapsMs());
             tokens += o.tokens();
@@ -116,7 +120,7 @@ public final class ServeBenchRunner {
                 Statistics.quantile(ttft, 0.5), Statistics.quantile(ttft, 0.95), Statistics.quantile(gaps, 0.5),
                 Statistics.quantile(gaps, 0.95), outcomes.isEmpty() ? Double.NaN : tau / outcomes.size(),
                 ratio(after[1] - before[1], after[0] - before[0]), ratio(after[3] - before[3], after[2] - before[2]),
-                byCategory);
+                ratio(cachedPromptTokens, promptTokens), byCategory);
     }
 
     private static double ratio(double a, double b) {
@@ -147,6 +151,8 @@ public final class ServeBenchRunner {
         double last = 0;
         List<Double> gaps = new ArrayList<>();
         int tokens = -1;
+        int promptTokens = 0;
+        int cachedPromptTokens = 0;
         double tau = Double.NaN;
         try (BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
             for (String line; (line = in.readLine()) != null; ) {
@@ -163,6 +169,8 @@ public final class ServeBenchRunner {
                 }
                 if (chunk.path("usage").isObject()) {
                     tokens = chunk.at("/usage/completion_tokens").asInt();
+                    promptTokens = chunk.at("/usage/prompt_tokens").asInt();
+                    cachedPromptTokens = chunk.at("/usage/prompt_tokens_details/cached_tokens").asInt(0);
                 }
                 if (!chunk.at("/choices/0/text").asText("").isEmpty()) {
                     if (first < 0) {
@@ -177,7 +185,7 @@ public final class ServeBenchRunner {
         if (tokens < 0) {
             throw new IOException("the stream ended without its usage chunk");
         }
-        return new Outcome(prompt.category(), tokens, first < 0 ? last : first, (System.nanoTime() - start) / 1e6, gaps,
+        return new Outcome(prompt.category(), tokens, promptTokens, cachedPromptTokens, first < 0 ? last : first, (System.nanoTime() - start) / 1e6, gaps,
                 tau);
     }
 

@@ -9,11 +9,12 @@ package dev.dyspec.app.bench;
  * @param rowsPerTargetForward mean rows in the engine's batched target forward (NaN when the server's
  *                             metrics are out of reach)
  * @param rowsPerDraftForward mean rows in a draft forward shared by requests growing side by side
+ * @param cachedPromptShare prompt tokens the server took from its prefix cache, over all prompt tokens
  * @param byCategory the level's requests by prompt category
  */
 public record ServeLevel(int concurrency, String strategy, int requests, int failed, double tokensPerSecond,
                          double ttftP50Ms, double ttftP95Ms, double itlP50Ms, double itlP95Ms, double tau,
-                         double rowsPerTargetForward, double rowsPerDraftForward,
+                         double rowsPerTargetForward, double rowsPerDraftForward, double cachedPromptShare,
                          java.util.SortedMap<String, Category> byCategory) {
 
     /**

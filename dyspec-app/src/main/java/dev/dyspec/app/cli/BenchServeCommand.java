@@ -19,14 +19,15 @@ import org.springframework.context.ConfigurableApplicationContext;
 /**
  * {@code ./dyspec bench-serve [--target PATH --draft PATH | --url URL [--management-url URL]]
  * [--concurrency 1,2,4,8,16] [--strategies target-only,chain,dyspec,dyspec-calibrated] [--requests N]
- * [--max-tokens 64] [--temperature 0] [--budget 8] [--adaptive] [--prompts FILE] [--out DIR] [--json]}: the serving
+ * [--max-tokens 64] [--temperature 0] [--budget 8] [--adaptive] [--reuse-prefixes true|false] [--prefix-cache-slots N]
+ * [--prompts FILE] [--out DIR] [--json]}: the serving
  * benchmark. Without {@code --url} it starts the service in this JVM on free ports and stops it after.
  */
 public final class BenchServeCommand {
 
     static final Set<String> VALUED = Set.of("target", "draft", "url", "management-url", "api-key", "concurrency",
             "strategies", "requests", "max-tokens", "temperature", "budget", "prompts", "out", "max-concurrent",
-            "max-batch-rows");
+            "max-batch-rows", "reuse-prefixes", "prefix-cache-slots");
     static final Set<String> FLAGS = Set.of("json", "adaptive");
 
     private final PrintStream out;
@@ -57,6 +58,12 @@ public final class BenchServeCommand {
                             a.getInt("max-concurrent", maxConcurrent)), "--logging.level.root=WARN"));
             if (draft != null) {
                 serve.addAll(List.of("--draft", draft.toString()));
+            }
+            if (a.has("reuse-prefixes")) {
+                serve.add("--dyspec.limits.reuse-prefixes=" + a.get("reuse-prefixes", "true"));
+            }
+            if (a.has("prefix-cache-slots")) {
+                serve.add("--dyspec.limits.prefix-cache-slots=" + a.getInt("prefix-cache-slots", 0));
             }
             if (a.has("max-batch-rows")) {
                 serve.add("--dyspec.limits.max-batch-rows=" + a.getInt("max-batch-rows", Integer.MAX_VALUE));

@@ -82,6 +82,11 @@ public record DyspecProperties(
      *     share. 24 by default: forwards of many rows are bound by arithmetic, so under load smaller trees
      *     pay (shipped pair, Java kernel, 2 cores, 8/16 streams: dyspec-calibrated 514/562 tokens/s uncapped,
      *     677/930 at 12, 682/906 at 24, 598/863 at 32, 602/908 at 48)
+     * @param reusePrefixes keep finished requests' caches in free slots, so a prompt that begins with one (a shared
+     *     system prompt, a conversation's earlier turns) skips prefilling that part; reported as
+     *     {@code usage.prompt_tokens_details.cached_tokens}
+     * @param prefixCacheSlots cache slots beyond {@code maxConcurrent} that only hold finished requests for reuse
+     *     (each the memory of one request's full context); 0: only slots idle requests leave
      */
     public record Limits(@Min(1) @DefaultValue("4") int maxConcurrent,
                          @Min(0) @DefaultValue("16") int maxQueued,
@@ -95,7 +100,9 @@ public record DyspecProperties(
                          @Min(1) @DefaultValue("" + InferenceEngine.DEFAULT_PREFILL_CHUNK) int prefillChunk,
                          @NotNull @DefaultValue("10m") Duration maxGenerationTime,
                          @NotNull @DefaultValue("200ms") Duration busyDelay,
-                         @Min(1) @DefaultValue("24") int maxBatchRows) {
+                         @Min(1) @DefaultValue("24") int maxBatchRows,
+                         @DefaultValue("true") boolean reusePrefixes,
+                         @Min(0) @DefaultValue("0") int prefixCacheSlots) {
     }
 
     /**

@@ -25,8 +25,10 @@ public sealed interface GenerationEvent {
      *
      * @param logprobs one per generated token when the request asked for them, else empty
      * @param promptLogprobs as in {@link Started}
+     * @param cachedPromptTokens leading prompt tokens found in the engine's prefix cache, not prefilled
      */
-    record Finished(String text, int promptTokens, int completionTokens, String finishReason, GenerationStats stats,
+    record Finished(String text, int promptTokens, int cachedPromptTokens, int completionTokens, String finishReason,
+                    GenerationStats stats,
                     List<TokenLogprob> logprobs, List<TokenLogprob> promptLogprobs) implements GenerationEvent {
     }
 }

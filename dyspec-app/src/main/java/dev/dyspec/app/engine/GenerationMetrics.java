@@ -27,6 +27,10 @@ public class GenerationMetrics {
         Gauge.builder("dyspec.kv.cache.bytes", models, m -> m.state() == ModelService.State.READY ? m.engine().cacheBytes() : 0)
                 .description("KV cache pools, allocated at start for the concurrent generations").baseUnit("bytes")
                 .register(registry);
+        Gauge.builder("dyspec.prefix.cache.entries", models,
+                        m -> m.state() == ModelService.State.READY ? m.engine().decoder().prefixReuse().entries() : 0)
+                .description("finished sequences held in free KV cache slots for prompts that begin with them")
+                .register(registry);
         engineCounter("dyspec.engine.target.forwards", "batched target forwards, one per engine step", models,
                 InferenceEngine.Batching::targetForwards);
         engineCounter("dyspec.engine.target.rows", "rows scored by the target, every active request's tree together", models,
@@ -60,8 +64,10 @@ public class GenerationMetrics {
         Timer.builder("dyspec.time.to.first.token").tags(tags).register(registry).record(Duration.ofNanos(nanos));
     }
 
-    public void finished(Tags tags, int promptTokens, GenerationStats stats) {
+    public void finished(Tags tags, int promptTokens, int cachedPromptTokens, GenerationStats stats) {
         Counter.builder("dyspec.prompt.tokens").tags(tags).register(registry).increment(promptTokens);
+        Counter.builder("dyspec.prompt.tokens.cached").description("prompt tokens taken from the prefix cache, not prefilled")
+                .tags(tags).register(registry).increment(cachedPromptTokens);
         Counter.builder("dyspec.generated.tokens").tags(tags).register(registry).increment(stats.emittedTokens());
         Counter.builder("dyspec.drafted.tokens").tags(tags).register(registry).increment(stats.draftedTokens());
         Counter.builder("dyspec.accepted.tokens").tags(tags).register(registry).increment(stats.acceptedTokens());

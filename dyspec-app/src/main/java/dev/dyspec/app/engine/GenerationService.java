@@ -104,7 +104,7 @@ public class GenerationService {
             long now = System.nanoTime();
             double seconds = (now - submitted) / 1e9;
             ended.set(true);
-            metrics.finished(plan.tags(), session.promptTokens(), stats);
+            metrics.finished(plan.tags(), session.promptTokens(), session.reusedPromptTokens(), stats);
             metrics.request(plan.tags(), "completed");
             if (plan.assignment() != null) {
                 long ttft = firstTokenNanos < 0 ? now - submitted : firstTokenNanos;
@@ -114,7 +114,7 @@ public class GenerationService {
                         later > 0 ? (now - submitted - ttft) / 1e6 / later : Double.NaN));
             }
             sink.tryEmitNext(new GenerationEvent.Finished(session.text(), session.promptTokens(),
-                    session.generatedTokens().length, session.finishReason(), stats, session.logprobs(),
+                    session.reusedPromptTokens(), session.generatedTokens().length, session.finishReason(), stats, session.logprobs(),
                     session.promptLogprobs()));
             sink.tryEmitComplete();
         }

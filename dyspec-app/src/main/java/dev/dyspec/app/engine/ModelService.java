@@ -84,7 +84,8 @@ public class ModelService implements SmartLifecycle {
             engine = new InferenceEngine(decoder, new InferenceEngine.Limits(properties.limits().maxConcurrent(),
                     properties.limits().maxQueued(), properties.limits().batchDrafts(),
                     properties.limits().prefillChunk(), properties.limits().maxGenerationTime(),
-                    properties.limits().maxBatchRows()));
+                    properties.limits().maxBatchRows(), properties.limits().reusePrefixes(),
+                    properties.limits().prefixCacheSlots()));
             state = State.READY;
             log.info("loaded target {} and draft {} in {} ms ({} forward, target weights {})", target, draft,
                     (System.nanoTime() - start) / 1_000_000, targetModel.lm().backend().name().toLowerCase(java.util.Locale.ROOT),

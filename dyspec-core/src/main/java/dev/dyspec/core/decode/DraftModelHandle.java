@@ -179,6 +179,10 @@ final class DraftModelHandle implements DraftHandle, AutoCloseable {
         currentTree = null;
     }
 
+    KvCache cache() {
+        return cache;
+    }
+
     long forwards() {
         return forwards;
     }

@@ -31,6 +31,11 @@ public final class GenerationSession implements AutoCloseable {
     private final LanguageModel target;
     private final GenerationRequest request;
     private final KvCache targetCache;
+    private final SpeculativeDecoder.SessionCaches caches;
+    /** Leading prompt tokens the caches held when the session started: never prefilled. */
+    private final int reusedPrompt;
+    /** Between a step's (or prefill chunk's) start and its end the caches may not hold what the tokens say. */
+    private boolean midStep;
     private final DraftModelHandle draft;       // null for strategies without a draft
     private final CausalLm draftLm;
     private final TreeVerifier verifier = new TreeVerifier();
@@ -47,7 +52,7 @@ public final class GenerationSession implements AutoCloseable {
     private final List<TokenLogprob> promptLogprobs = new ArrayList<>();
     /** The prompt (all but its last token) still to go through the models, in chunked mode. */
     private final int[] unprefilled;
-    private int prefilled;
+    private int prefilled; // index into unprefilled
     private int[] generated = new int[0];
     private int root;
     private String finishReason;
@@ -85,27 +90,30 @@ public final class GenerationSession implements AutoCloseable {
         }
         boolean useDraft = request.strategy().usesDraft();
         this.draftLm = useDraft ? draftModel.lm() : null;
-        this.targetCache = caches.target();
+        this.caches = caches;
+        // a prompt whose log-probabilities were asked for goes through the target whole
+        PrefixCache.Claim claim = caches.claim(prompt, useDraft, !request.logprobs().prompt());
+        this.targetCache = claim.target();
+        this.reusedPrompt = claim.reused();
         DraftModelHandle draftHandle = null;
         try {
             SamplingParams draftParams = draftShape(request.params(), request.strategy().draftTemperature(request.options()));
             draftAtRequestShape = draftParams.equals(request.params());
-            draftHandle = useDraft ? new DraftModelHandle(draftModel.lm(), caches.draft(), draftParams,
-                    chunkedPrefill ? new int[0] : prefix, this::context, adjuster) : null;
+            int[] uncached = Arrays.copyOfRange(prefix, reusedPrompt, prefix.length);
+            draftHandle = useDraft ? new DraftModelHandle(draftModel.lm(), claim.draft(), draftParams,
+                    chunkedPrefill ? new int[0] : uncached, this::context, adjuster) : null;
             this.draft = draftHandle;
             this.unprefilled = chunkedPrefill ? prefix : new int[0];
+            this.prefilled = chunkedPrefill ? reusedPrompt : 0;
             long start = System.nanoTime();
             if (!chunkedPrefill && prefix.length > 0 && request.logprobs().prompt()) {
                 prefillScoringPrompt(prefix, prompt);
-            } else if (!chunkedPrefill && prefix.length > 0) {
-                target.lm().prefill(targetCache, prefix);
+            } else if (!chunkedPrefill && uncached.length > 0) {
+                target.lm().prefill(targetCache, uncached);
             }
             stats.prefill(System.nanoTime() - start);
         } catch (RuntimeException | Error e) {
-            targetCache.close(); // a slot of a shared pool goes back
-            if (draftHandle != null) {
-                draftHandle.close();
-            }
+            caches.release(prompt, targetCache, claim.draft(), false); // slots of a shared pool go back
             throw e;
         }
     }
@@ -135,6 +143,7 @@ public final class GenerationSession implements AutoCloseable {
         if (maxTokens < 1) {
             throw new IllegalArgumentException("a prefill chunk needs at least one token, got " + maxTokens);
         }
+        midStep = true;
         long start = System.nanoTime();
         // no prefilled + maxTokens: an engine with nothing else to run passes Integer.MAX_VALUE
         int[] chunk = Arrays.copyOfRange(unprefilled, prefilled, prefilled + Math.min(maxTokens, unprefilled.length - prefilled));
@@ -161,6 +170,7 @@ public final class GenerationSession implements AutoCloseable {
         }
         prefilled += chunk.tokens().length;
         stats.prefill(targetNanos);
+        midStep = false;
     }
 
     /** Runs one speculative step; call until {@link StepResult#finished()}. */
@@ -200,6 +210,7 @@ public final class GenerationSession implements AutoCloseable {
         if (prefilling()) {
             throw new IllegalStateException("the prompt is not prefilled yet");
         }
+        midStep = true;
         long start = System.nanoTime();
         if (draft != null) {
             draft.beginStep(draftForwarder != null ? draftForwarder : DraftForwarder.direct(draftLm), company);
@@ -288,6 +299,7 @@ public final class GenerationSession implements AutoCloseable {
             delta += text.flush();
         }
         stats.step(tree, v, emitted.length, targetNanos, System.nanoTime() - start);
+        midStep = false;
         double estimate = 0;
         for (int n = 1; n < tree.size(); n++) {
             estimate += tree.value(n);
@@ -392,13 +404,28 @@ public final class GenerationSession implements AutoCloseable {
         return stats.snapshot(draft == null ? 0 : draft.forwards(), draft == null ? 0 : draft.nanos());
     }
 
+    /** Leading prompt tokens this session found cached and did not prefill. */
+    public int reusedPromptTokens() {
+        return reusedPrompt;
+    }
+
+    /**
+     * Hands the caches back: with reserved pools they stay as a cached prefix for later prompts that begin
+     * with this one's prompt and output, unless a step was cut off midway.
+     */
     @Override
     public void close() {
-        targetCache.close();
-        if (draft != null) {
-            draft.close();
+        if (closed) {
+            return;
         }
+        closed = true;
+        int[] prompt = request.promptTokens();
+        int[] sequence = Arrays.copyOf(prompt, prompt.length + generated.length);
+        System.arraycopy(generated, 0, sequence, prompt.length, generated.length);
+        caches.release(sequence, targetCache, draft == null ? null : draft.cache(), !midStep);
     }
+
+    private boolean closed;
 
 
     /** What a strategy without a draft model gets: the request's context, no forwards. */

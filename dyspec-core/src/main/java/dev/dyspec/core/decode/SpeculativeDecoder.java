@@ -21,6 +21,7 @@ public final class SpeculativeDecoder implements AutoCloseable {
     private final List<AcceptanceObserver> observers = new CopyOnWriteArrayList<>();
     private KvPool targetPool; // null until reserveSessions
     private KvPool draftPool;
+    private PrefixCache prefixes; // null until reserveSessions
 
     /**
      * @param draft may be null: then only strategies without a draft run
@@ -88,11 +89,15 @@ public final class SpeculativeDecoder implements AutoCloseable {
         return new GenerationSession(target, draft, request, maxBudget, contextLimit(), observers, caches(), true);
     }
 
-    /** Where a session's caches come from. */
+    /** Where a session's caches come from, and where they go when it is done. */
     interface SessionCaches {
-        KvCache target();
+        /**
+         * @param reuse whether the caches may come holding a prefix of the prompt already
+         */
+        PrefixCache.Claim claim(int[] prompt, boolean needsDraft, boolean reuse);
 
-        KvCache draft();
+        /** @param sequence the prompt and what was generated; @param reusable whether the caches hold it consistently */
+        void release(int[] sequence, KvCache target, KvCache draft, boolean reusable);
     }
 
     /** Entries a session's cache holds: the whole context plus the largest tree. */
@@ -105,44 +110,95 @@ public final class SpeculativeDecoder implements AutoCloseable {
      * never allocates cache memory per request and sessions of a pool attend together in batched
      * forwards. Without it every session allocates caches of its own.
      *
+     * @param cacheSlots slots beyond {@code sessions} that only hold finished sequences for prefix reuse
+     * @param reusePrefixes whether finished sequences stay in free slots for prompts that begin with them
      * @return the bytes the pools hold
      */
-    public synchronized long reserveSessions(int sessions) {
+    public synchronized long reserveSessions(int sessions, int cacheSlots, boolean reusePrefixes) {
+        if (cacheSlots < 0) {
+            throw new IllegalArgumentException("prefix cache slots must be at least 0, got " + cacheSlots);
+        }
         closePools();
-        targetPool = target.lm().newPool(sessions, sessionCapacity());
-        draftPool = draft == null ? null : draft.lm().newPool(sessions, sessionCapacity());
+        targetPool = target.lm().newPool(sessions + cacheSlots, sessionCapacity());
+        draftPool = draft == null ? null : draft.lm().newPool(sessions + cacheSlots, sessionCapacity());
+        prefixes = new PrefixCache(targetPool, draftPool, reusePrefixes);
         return targetPool.bytes() + (draftPool == null ? 0 : draftPool.bytes());
     }
 
-    /** Reserved target cache slots now held by sessions (0 without reserved pools). */
+    /** {@link #reserveSessions(int, int, boolean)} with prefix reuse in the slots sessions leave free. */
+    public long reserveSessions(int sessions) {
+        return reserveSessions(sessions, 0, true);
+    }
+
+    /** Reserved target cache slots now held by sessions (0 without reserved pools); cached prefixes not counted. */
     public synchronized int pooledSlotsInUse() {
-        return targetPool == null ? 0 : targetPool.slots() - targetPool.freeSlots();
+        return targetPool == null ? 0 : targetPool.slots() - targetPool.freeSlots() - prefixes.targetSlotsHeld();
+    }
+
+    /**
+     * What prefix reuse did since the pools were reserved.
+     *
+     * @param entries finished sequences held now
+     * @param hits sessions that started with part of their prompt cached
+     * @param reusedTokens prompt tokens those did not prefill
+     */
+    public record PrefixReuse(int entries, long hits, long reusedTokens) {
+    }
+
+    public synchronized PrefixReuse prefixReuse() {
+        return prefixes == null ? new PrefixReuse(0, 0, 0)
+                : new PrefixReuse(prefixes.entries(), prefixes.hits(), prefixes.reusedTokens());
     }
 
     private synchronized SessionCaches caches() {
-        KvPool t = targetPool;
-        KvPool d = draftPool;
+        PrefixCache pooled = prefixes;
+        if (pooled != null) {
+            return new SessionCaches() {
+                @Override
+                public PrefixCache.Claim claim(int[] prompt, boolean needsDraft, boolean reuse) {
+                    return pooled.claim(prompt, needsDraft, reuse);
+                }
+
+                @Override
+                public void release(int[] sequence, KvCache target, KvCache draft, boolean reusable) {
+                    pooled.release(sequence, target, draft, reusable);
+                }
+            };
+        }
         int capacity = sessionCapacity();
         return new SessionCaches() {
             @Override
-            public KvCache target() {
-                return t != null ? t.acquire() : SpeculativeDecoder.this.target.lm().newCache(capacity);
+            public PrefixCache.Claim claim(int[] prompt, boolean needsDraft, boolean reuse) {
+                KvCache t = target.lm().newCache(capacity);
+                try {
+                    return new PrefixCache.Claim(t, needsDraft ? draft.lm().newCache(capacity) : null, 0);
+                } catch (RuntimeException | Error e) {
+                    t.close();
+                    throw e;
+                }
             }
 
             @Override
-            public KvCache draft() {
-                return d != null ? d.acquire() : SpeculativeDecoder.this.draft.lm().newCache(capacity);
+            public void release(int[] sequence, KvCache target, KvCache draft, boolean reusable) {
+                target.close();
+                if (draft != null) {
+                    draft.close();
+                }
             }
         };
     }
 
     private synchronized void closePools() {
+        if (prefixes != null) {
+            prefixes.clear();
+        }
         if (targetPool != null) {
             targetPool.close();
         }
         if (draftPool != null) {
             draftPool.close();
         }
+        prefixes = null;
         targetPool = null;
         draftPool = null;
     }

@@ -41,16 +41,25 @@ public final class InferenceEngine implements AutoCloseable {
      * @param maxGenerationTime wall-clock limit of one generation, queueing included
      * @param maxBatchRows tree rows one step's target forward may hold: under load each tree is capped at
      *                     its share, so speculation does not crowd out the requests it shares a forward with
+     * @param reusePrefixes whether finished sequences stay in free cache slots, so a prompt beginning with one
+     *                      skips prefilling that part
+     * @param prefixCacheSlots cache slots beyond {@code maxConcurrent} that only hold finished sequences
      */
     public record Limits(int maxConcurrent, int maxQueued, boolean batchDrafts, int prefillChunk,
-                         Duration maxGenerationTime, int maxBatchRows) {
+                         Duration maxGenerationTime, int maxBatchRows, boolean reusePrefixes, int prefixCacheSlots) {
         public Limits {
-            if (maxConcurrent < 1 || maxQueued < 0 || prefillChunk < 1) {
-                throw new IllegalArgumentException("need maxConcurrent >= 1, maxQueued >= 0 and prefillChunk >= 1");
+            if (maxConcurrent < 1 || maxQueued < 0 || prefillChunk < 1 || prefixCacheSlots < 0) {
+                throw new IllegalArgumentException(
+                        "need maxConcurrent >= 1, maxQueued >= 0, prefillChunk >= 1 and prefixCacheSlots >= 0");
             }
             if (maxGenerationTime == null || maxGenerationTime.isNegative() || maxGenerationTime.isZero()) {
                 throw new IllegalArgumentException("the wall-clock limit per generation must be positive");
             }
+        }
+
+        public Limits(int maxConcurrent, int maxQueued, boolean batchDrafts, int prefillChunk,
+                      Duration maxGenerationTime, int maxBatchRows) {
+            this(maxConcurrent, maxQueued, batchDrafts, prefillChunk, maxGenerationTime, maxBatchRows, true, 0);
         }
 
         public Limits(int maxConcurrent, int maxQueued) {
@@ -113,9 +122,11 @@ public final class InferenceEngine implements AutoCloseable {
         this.decoder = decoder;
         this.limits = limits;
         this.waiting = new ArrayBlockingQueue<>(Math.max(1, limits.maxQueued() + limits.maxConcurrent()));
-        long cacheBytes = decoder.reserveSessions(limits.maxConcurrent());
-        log.info("KV caches for {} concurrent generations: {} MiB, allocated once", limits.maxConcurrent(),
-                cacheBytes >> 20);
+        long cacheBytes = decoder.reserveSessions(limits.maxConcurrent(), limits.prefixCacheSlots(),
+                limits.reusePrefixes());
+        log.info("KV caches for {} concurrent generations{}: {} MiB, allocated once; prefix reuse {}",
+                limits.maxConcurrent(), limits.prefixCacheSlots() > 0 ? " + " + limits.prefixCacheSlots()
+                        + " prefix cache slots" : "", cacheBytes >> 20, limits.reusePrefixes() ? "on" : "off");
         this.cacheBytes = cacheBytes;
         AtomicInteger growerId = new AtomicInteger();
         this.growers = Executors.newFixedThreadPool(limits.maxConcurrent(), r -> {

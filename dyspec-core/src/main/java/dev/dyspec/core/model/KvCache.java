@@ -92,6 +92,47 @@ public final class KvCache implements AutoCloseable {
         scratch = 0;
     }
 
+    /**
+     * Keeps only the first {@code length} committed entries (a cached sequence handed to a prompt that
+     * shares just that much of it).
+     */
+    public void truncate(int length) {
+        if (length < 0 || length > committed) {
+            throw new IllegalArgumentException("cannot keep " + length + " of " + committed + " committed entries");
+        }
+        committed = length;
+        scratch = 0;
+    }
+
+    /**
+     * Makes this cache's committed prefix the first {@code length} committed entries of {@code source}, a
+     * cache of the same pool: a copy of rows, no forward.
+     */
+    public void copyPrefix(KvCache source, int length) {
+        if (source.pool != pool) {
+            throw new IllegalArgumentException("a prefix is copied only between caches of one pool");
+        }
+        if (length < 0 || length > source.committed || length > capacity()) {
+            throw new IllegalArgumentException("cannot copy " + length + " of " + source.committed + " committed entries");
+        }
+        ensureRoom(0);
+        long[] from = new long[length];
+        long[] to = new long[length];
+        for (int i = 0; i < length; i++) {
+            from[i] = source.row(i);
+            to[i] = row(i);
+        }
+        // deferred like a keep: the next forward, or closing either cache, carries it out first
+        pool.move(from, to);
+        committed = length;
+        scratch = 0;
+    }
+
+    /** Carries out the pool's deferred row moves now, so this cache's committed rows can be read as they stand. */
+    public void settle() {
+        pool.flushMoves();
+    }
+
     public void discardScratch() {
         scratch = 0;
     }

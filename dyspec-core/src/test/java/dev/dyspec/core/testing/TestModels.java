@@ -5,6 +5,7 @@ import dev.dyspec.core.checkpoint.Checkpoint;
 import dev.dyspec.core.checkpoint.ModelConfig;
 import dev.dyspec.core.checkpoint.WeightTensor;
 import dev.dyspec.core.model.CausalLm;
+import dev.dyspec.core.model.ForwardBackend;
 import dev.dyspec.core.model.LanguageModel;
 import dev.dyspec.core.model.PromptTemplate;
 import dev.dyspec.core.tokenizer.TextTokenizer;
@@ -36,8 +37,19 @@ public final class TestModels {
         return wrap(RandomModels.checkpoint(config, seed), extraPositions);
     }
 
+    /** {@link #random} computed by the given forward kernel. */
+    public static LanguageModel random(ModelConfig config, long seed, int extraPositions, ForwardBackend backend) {
+        return wrap(RandomModels.checkpoint(config, seed), extraPositions, backend);
+    }
+
     /** The same model with Gaussian noise added to every weight: a draft that mostly agrees. */
     public static LanguageModel perturbed(ModelConfig config, long seed, double noise, int extraPositions) {
+        return perturbed(config, seed, noise, extraPositions, ForwardBackend.defaultFor(Device.cpu()));
+    }
+
+    /** {@link #perturbed} computed by the given forward kernel. */
+    public static LanguageModel perturbed(ModelConfig config, long seed, double noise, int extraPositions,
+                                          ForwardBackend backend) {
         Random r = new Random(seed * 7919);
         Map<String, WeightTensor> w = new LinkedHashMap<>();
         for (WeightTensor t : RandomModels.weights(config, seed).values()) {
@@ -47,11 +59,16 @@ public final class TestModels {
             }
             w.put(t.name(), new WeightTensor(t.name(), t.shape(), d));
         }
-        return wrap(new Checkpoint(Path.of("perturbed-" + seed), config, w), extraPositions);
+        return wrap(new Checkpoint(Path.of("perturbed-" + seed), config, w), extraPositions, backend);
     }
 
     private static LanguageModel wrap(Checkpoint c, int extraPositions) {
-        CausalLm lm = new CausalLm(c, Device.cpu(), c.config().maxPositions() + extraPositions);
+        return wrap(c, extraPositions, ForwardBackend.defaultFor(Device.cpu()));
+    }
+
+    private static LanguageModel wrap(Checkpoint c, int extraPositions, ForwardBackend backend) {
+        CausalLm lm = new CausalLm(c, Device.cpu(), c.config().maxPositions() + extraPositions,
+                c.config().vocabSize(), backend);
         return new LanguageModel(c.source().toString(), c.source(), lm, new IdTokenizer(c.config().vocabSize()),
                 PromptTemplate.none());
     }

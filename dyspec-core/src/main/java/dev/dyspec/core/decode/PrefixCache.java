@@ -1,0 +1,225 @@
+package dev.dyspec.core.decode;
+
+import dev.dyspec.core.model.KvCache;
+import dev.dyspec.core.model.KvPool;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+
+/**
+ * Finished generations' caches, kept in pool slots no generation holds, so that a prompt beginning with a
+ * sequence already run through the models — a shared system prompt, the earlier turns of a conversation,
+ * the same prompt again — skips prefilling that part. A new generation copies the longest cached prefix of
+ * its prompt into a free slot (rows, not forwards); with no slot free it takes over the best entry itself.
+ * Entries give their slots up, least recently used first, whenever a generation needs one, so caching never
+ * refuses a request the pools could serve without it.
+ *
+ * <p>Reuse changes no output: an entry's rows are what a prefill of the same tokens at the same positions
+ * writes, and they are read as such.
+ */
+final class PrefixCache {
+
+    /** Shorter shared prefixes are prefilled: a copy would save next to nothing. */
+    static final int MIN_REUSED = 4;
+
+    /**
+     * Caches for a new generation.
+     *
+     * @param draft null when the generation runs without the draft
+     * @param reused leading prompt tokens both caches already hold
+     */
+    record Claim(KvCache target, KvCache draft, int reused) {
+    }
+
+    private static final class Entry {
+        final int[] tokens;     // the sequence whose first {@code valid} entries both caches hold
+        final KvCache target;
+        final KvCache draft;    // null: cached by a generation without the draft
+        final int valid;
+        long used;
+
+        Entry(int[] tokens, KvCache target, KvCache draft, int valid, long used) {
+            this.tokens = tokens;
+            this.target = target;
+            this.draft = draft;
+            this.valid = valid;
+            this.used = used;
+        }
+
+        void close() {
+            PrefixCache.close(target, draft);
+        }
+    }
+
+    private final KvPool targetPool;
+    private final KvPool draftPool; // null without a draft model
+    private final boolean enabled;
+    private final List<Entry> entries = new ArrayList<>();
+    private long clock;
+    private long hits;
+    private long reusedTokens;
+
+    /**
+     * @param enabled false: every claim gets empty caches and every release frees its slots at once
+     */
+    PrefixCache(KvPool targetPool, KvPool draftPool, boolean enabled) {
+        this.targetPool = targetPool;
+        this.draftPool = draftPool;
+        this.enabled = enabled;
+    }
+
+    /**
+     * Caches for a generation of {@code prompt}, holding as much of it as some entry shares — never its
+     * last token, which the first step runs as the root of its tree.
+     *
+     * @param reuse false when the prompt must go through the target anyway (its log-probabilities were asked for)
+     * @throws KvPool.KvPoolExhaustedException when generations hold every slot
+     */
+    synchronized Claim claim(int[] prompt, boolean needsDraft, boolean reuse) {
+        Entry best = null;
+        int shared = 0;
+        if (enabled && reuse) {
+            for (Entry e : entries) {
+                if (needsDraft && e.draft == null) {
+                    continue;
+                }
+                int n = sharedPrefix(e.tokens, e.valid, prompt, prompt.length - 1);
+                if (n > shared) {
+                    best = e;
+                    shared = n;
+                }
+            }
+        }
+        if (shared < MIN_REUSED) {
+            best = null;
+            shared = 0;
+        }
+        evictUntilFree(needsDraft, best);
+        if (best != null && !free(needsDraft)) {
+            entries.remove(best);
+            best.target.truncate(shared);
+            KvCache draft = null;
+            if (needsDraft) {
+                best.draft.truncate(shared);
+                draft = best.draft;
+            } else if (best.draft != null) {
+                best.draft.close();
+            }
+            count(shared);
+            return new Claim(best.target, draft, shared);
+        }
+        KvCache target = targetPool.acquire();
+        KvCache draft = null;
+        try {
+            draft = needsDraft ? draftPool.acquire() : null;
+        } catch (RuntimeException e) {
+            target.close();
+            throw e;
+        }
+        if (best != null) {
+            target.copyPrefix(best.target, shared);
+            if (draft != null) {
+                draft.copyPrefix(best.draft, shared);
+            }
+            best.used = ++clock;
+            count(shared);
+        }
+        return new Claim(target, draft, shared);
+    }
+
+    /**
+     * A generation is done with its caches: they become an entry for {@code sequence} (its prompt and
+     * output), or go back to their pools.
+     *
+     * @param reusable false when the caches may not hold what the sequence says (the generation failed
+     *                 midway through a step): then they are freed
+     */
+    synchronized void release(int[] sequence, KvCache target, KvCache draft, boolean reusable) {
+        int valid = Math.min(sequence.length, target.committed());
+        if (draft != null) {
+            valid = Math.min(valid, draft.committed());
+        }
+        if (!enabled || !reusable || valid < MIN_REUSED) {
+            close(target, draft);
+            return;
+        }
+        // a kept path may still wait to be moved into place; a copy queued behind it would read the old rows
+        target.settle();
+        target.discardScratch();
+        if (draft != null) {
+            draft.settle();
+            draft.discardScratch();
+        }
+        // an entry the new one extends answers nothing the new one does not, and holds slots
+        for (var it = entries.iterator(); it.hasNext(); ) {
+            Entry e = it.next();
+            if ((draft != null || e.draft == null) && e.valid <= valid
+                    && sharedPrefix(e.tokens, e.valid, sequence, valid) == e.valid) {
+                it.remove();
+                e.close();
+            }
+        }
+        entries.add(new Entry(Arrays.copyOf(sequence, valid), target, draft, valid, ++clock));
+    }
+
+    /** Entries held now. */
+    synchronized int entries() {
+        return entries.size();
+    }
+
+    /** Target pool slots entries hold (not held by any generation). */
+    synchronized int targetSlotsHeld() {
+        return entries.size();
+    }
+
+    /** Claims that reused a prefix, and the prompt tokens they did not prefill, since the start. */
+    synchronized long hits() {
+        return hits;
+    }
+
+    synchronized long reusedTokens() {
+        return reusedTokens;
+    }
+
+    /** Frees every entry's slots. */
+    synchronized void clear() {
+        entries.forEach(Entry::close);
+        entries.clear();
+    }
+
+    private void count(int reused) {
+        hits++;
+        reusedTokens += reused;
+    }
+
+    private boolean free(boolean needsDraft) {
+        return targetPool.freeSlots() > 0 && (!needsDraft || draftPool.freeSlots() > 0);
+    }
+
+    /** Frees slots, least recently used entry first, sparing {@code keep}, until a claim finds what it needs. */
+    private void evictUntilFree(boolean needsDraft, Entry keep) {
+        entries.sort(Comparator.comparingLong(e -> e.used));
+        for (var it = entries.iterator(); it.hasNext() && !free(needsDraft); ) {
+            Entry e = it.next();
+            if (e != keep) {
+                it.remove();
+                e.close();
+            }
+        }
+    }
+
+    private static void close(KvCache target, KvCache draft) {
+        target.close();
+        if (draft != null) {
+            draft.close();
+        }
+    }
+
+    /** How many leading tokens a[0, aLength) and b[0, bLength) share. */
+    private static int sharedPrefix(int[] a, int aLength, int[] b, int bLength) {
+        int n = Math.min(Math.min(aLength, a.length), Math.min(bLength, b.length));
+        int mismatch = Arrays.mismatch(a, 0, n, b, 0, n);
+        return mismatch < 0 ? n : mismatch;
+    }
+}
