@@ -32,10 +32,13 @@ public final class ServeBenchRunner {
      * @param url API base, e.g. http://127.0.0.1:8080
      * @param managementUrl actuator base for the engine counters, or null
      * @param requestsPerLevel completions per level and strategy (at least the concurrency)
+     * @param distinctPrompts each level goes on where the previous one stopped in the prompt list, so no prompt
+     *                        is sent twice while the list lasts and a server's prefix cache finds no repeats;
+     *                        otherwise every level sends the list from its start
      */
     public record Settings(String url, String managementUrl, String apiKey, List<Integer> concurrency,
                            List<String> strategies, int requestsPerLevel, int maxTokens, double temperature, int budget,
-                           boolean adaptiveSize, List<BenchPrompt> prompts) {
+                           boolean adaptiveSize, List<BenchPrompt> prompts, boolean distinctPrompts) {
     }
 
     private record Outcome(String category, int tokens, int promptTokens, int cachedPromptTokens, double ttftMs,
@@ -43,6 +46,7 @@ public final class ServeBenchRunner {
     }
 
     private final Settings s;
+    private int promptOffset; // where the next level starts in the prompt list (distinct prompts only)
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final JsonMapper json = JsonMapper.builder().build();
 
@@ -54,7 +58,7 @@ public final class ServeBenchRunner {
     public List<ServeLevel> run(java.util.function.Consumer<ServeLevel> progress) throws IOException, InterruptedException {
         List<ServeLevel> levels = new ArrayList<>();
         for (String strategy : s.strategies()) {
-            send(strategy, 0, 8); // warm-up: first-call costs stay out of the first level
+            send(strategy, s.distinctPrompts() ? promptOffset++ : 0, 8); // warm-up: first-call costs stay out of the first level
             for (int c : s.concurrency()) {
                 ServeLevel level = level(strategy, c);
                 levels.add(level);
@@ -66,6 +70,10 @@ public final class ServeBenchRunner {
 
     private ServeLevel level(String strategy, int concurrency) throws InterruptedException {
         int total = Math.max(s.requestsPerLevel(), concurrency);
+        int first = s.distinctPrompts() ? promptOffset : 0;
+        if (s.distinctPrompts()) {
+            promptOffset += total;
+        }
         double[] before = engineCounters();
         AtomicInteger next = new AtomicInteger();
         List<Outcome> outcomes = Collections.synchronizedList(new ArrayList<>());
@@ -77,7 +85,7 @@ public final class ServeBenchRunner {
             running.add(clients.submit(() -> {
                 for (int i; (i = next.getAndIncrement()) < total; ) {
                     try {
-                        outcomes.add(send(strategy, i, s.maxTokens()));
+                        outcomes.add(send(strategy, first + i, s.maxTokens()));
                     } catch (IOException | RuntimeException e) {
                         failed.incrementAndGet();
                     } catch (InterruptedException e) {

@@ -20,7 +20,7 @@ import org.springframework.context.ConfigurableApplicationContext;
  * {@code ./dyspec bench-serve [--target PATH --draft PATH | --url URL [--management-url URL]]
  * [--concurrency 1,2,4,8,16] [--strategies target-only,chain,dyspec,dyspec-calibrated] [--requests N]
  * [--max-tokens 64] [--temperature 0] [--budget 8] [--adaptive] [--reuse-prefixes true|false] [--prefix-cache-slots N]
- * [--prompts FILE] [--out DIR] [--json]}: the serving
+ * [--prompts FILE [--distinct-prompts]] [--out DIR] [--json]}: the serving
  * benchmark. Without {@code --url} it starts the service in this JVM on free ports and stops it after.
  */
 public final class BenchServeCommand {
@@ -28,7 +28,7 @@ public final class BenchServeCommand {
     static final Set<String> VALUED = Set.of("target", "draft", "url", "management-url", "api-key", "concurrency",
             "strategies", "requests", "max-tokens", "temperature", "budget", "prompts", "out", "max-concurrent",
             "max-batch-rows", "reuse-prefixes", "prefix-cache-slots");
-    static final Set<String> FLAGS = Set.of("json", "adaptive");
+    static final Set<String> FLAGS = Set.of("json", "adaptive", "distinct-prompts");
 
     private final PrintStream out;
     private final PrintStream err;
@@ -87,7 +87,8 @@ public final class BenchServeCommand {
         try {
             ServeBenchRunner runner = new ServeBenchRunner(new ServeBenchRunner.Settings(url, management,
                     a.get("api-key", null), concurrency, strategies, a.getInt("requests", 2 * maxConcurrent),
-                    a.getInt("max-tokens", 64), a.getDouble("temperature", 0), a.getInt("budget", 8), a.has("adaptive"), prompts));
+                    a.getInt("max-tokens", 64), a.getDouble("temperature", 0), a.getInt("budget", 8), a.has("adaptive"), prompts,
+                    a.has("distinct-prompts")));
             List<ServeLevel> levels = runner.run(l -> err.printf(Locale.ROOT,
                     "%-20s %3d streams  %7.1f tokens/s  ttft p50 %6.0f ms  gap p95 %6.1f ms  tau %.2f  rows/forward %.1f%n",
                     l.strategy(), l.concurrency(), l.tokensPerSecond(), l.ttftP50Ms(), l.itlP95Ms(), l.tau(),

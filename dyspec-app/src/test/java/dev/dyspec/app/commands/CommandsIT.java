@@ -125,7 +125,10 @@ class CommandsIT {
             assertThat(level.get("tau").asDouble()).isGreaterThanOrEqualTo(1.0);
             // the in-process server's engine counters are read from its own metrics
             assertThat(level.get("rowsPerTargetForward").asDouble()).isGreaterThanOrEqualTo(1.0);
+            assertThat(level.get("cachedPromptShare").asDouble()).isBetween(0.0, 1.0);
         }
+        // every level sends the same prompts: the later ones find them in the server's prefix cache
+        assertThat(report.get("levels").get(3).get("cachedPromptShare").asDouble()).isPositive();
         assertThat(out.resolve("bench-serve.csv")).content().contains("dyspec-calibrated");
         assertThat(out.resolve("bench-serve-throughput.png")).isNotEmptyFile();
     }

@@ -32,6 +32,7 @@ final class DraftModelHandle implements DraftHandle, AutoCloseable {
     private BatchCompany company = BatchCompany.ALONE;
     private final LogitAdjuster adjuster;
     private DraftForwarder forwarder;
+    private boolean stepped;
 
     DraftModelHandle(CausalLm lm, KvCache cache, SamplingParams params, int[] prefix,
                      java.util.function.Supplier<ContextNgrams> context, LogitAdjuster adjuster) {
@@ -125,13 +126,17 @@ final class DraftModelHandle implements DraftHandle, AutoCloseable {
         return dists;
     }
 
-    /** Runs prompt tokens into the cache before the first step (chunked prefill); none may be pending. */
+    /**
+     * Runs prompt tokens into the cache before the first step (chunked prefill), after the prompt tokens
+     * still pending (those the target found cached and the draft did not).
+     */
     void prefill(int[] tokens) {
-        if (pending.length > 0 || cache.scratch() > 0) {
-            throw new IllegalStateException("draft prefill after tokens became pending");
+        if (stepped || cache.scratch() > 0) {
+            throw new IllegalStateException("draft prefill after a step began");
         }
         long start = System.nanoTime();
-        lm.prefill(cache, tokens);
+        lm.prefill(cache, concat(pending, tokens));
+        pending = new int[0];
         nanos += System.nanoTime() - start;
     }
 
@@ -142,6 +147,7 @@ final class DraftModelHandle implements DraftHandle, AutoCloseable {
      * @param company   what shares this step's target forward, for strategies that size their tree by cost
      */
     void beginStep(DraftForwarder forwarder, BatchCompany company) {
+        stepped = true;
         this.forwarder = forwarder;
         this.company = company;
         currentTree = null;

@@ -100,8 +100,11 @@ public final class GenerationSession implements AutoCloseable {
             SamplingParams draftParams = draftShape(request.params(), request.strategy().draftTemperature(request.options()));
             draftAtRequestShape = draftParams.equals(request.params());
             int[] uncached = Arrays.copyOfRange(prefix, reusedPrompt, prefix.length);
-            draftHandle = useDraft ? new DraftModelHandle(draftModel.lm(), claim.draft(), draftParams,
-                    chunkedPrefill ? new int[0] : uncached, this::context, adjuster) : null;
+            // what the draft's cache lacks of the prompt waits as pending tokens (chunked: only what the target
+            // had cached; the chunks still to come go to both)
+            int[] draftPending = Arrays.copyOfRange(prefix, claim.draftReused(), chunkedPrefill ? reusedPrompt : prefix.length);
+            draftHandle = useDraft ? new DraftModelHandle(draftModel.lm(), claim.draft(), draftParams, draftPending,
+                    this::context, adjuster) : null;
             this.draft = draftHandle;
             this.unprefilled = chunkedPrefill ? prefix : new int[0];
             this.prefilled = chunkedPrefill ? reusedPrompt : 0;

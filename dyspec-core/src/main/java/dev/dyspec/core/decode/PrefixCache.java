@@ -27,23 +27,28 @@ final class PrefixCache {
      * Caches for a new generation.
      *
      * @param draft null when the generation runs without the draft
-     * @param reused leading prompt tokens both caches already hold
+     * @param reused leading prompt tokens the target cache already holds
+     * @param draftReused leading prompt tokens the draft cache already holds, at most {@code reused}: an entry
+     *                    left by a generation without the draft gives the target's rows only (the draft's
+     *                    forward over the rest costs a fraction of the target's)
      */
-    record Claim(KvCache target, KvCache draft, int reused) {
+    record Claim(KvCache target, KvCache draft, int reused, int draftReused) {
     }
 
     private static final class Entry {
-        final int[] tokens;     // the sequence whose first {@code valid} entries both caches hold
+        final int[] tokens;     // the sequence whose first targetValid (draftValid) entries the caches hold
         final KvCache target;
         final KvCache draft;    // null: cached by a generation without the draft
-        final int valid;
+        final int targetValid;
+        final int draftValid;
         long used;
 
-        Entry(int[] tokens, KvCache target, KvCache draft, int valid, long used) {
+        Entry(int[] tokens, KvCache target, KvCache draft, int targetValid, int draftValid, long used) {
             this.tokens = tokens;
             this.target = target;
             this.draft = draft;
-            this.valid = valid;
+            this.targetValid = targetValid;
+            this.draftValid = draftValid;
             this.used = used;
         }
 
@@ -71,7 +76,8 @@ final class PrefixCache {
 
     /**
      * Caches for a generation of {@code prompt}, holding as much of it as some entry shares — never its
-     * last token, which the first step runs as the root of its tree.
+     * last token, which the first step runs as the root of its tree. The entry sharing the most target rows
+     * wins (they cost the most to prefill), then the one sharing the most draft rows.
      *
      * @param reuse false when the prompt must go through the target anyway (its log-probabilities were asked for)
      * @throws KvPool.KvPoolExhaustedException when generations hold every slot
@@ -79,53 +85,62 @@ final class PrefixCache {
     synchronized Claim claim(int[] prompt, boolean needsDraft, boolean reuse) {
         Entry best = null;
         int shared = 0;
+        int draftShared = 0;
         if (enabled && reuse) {
             for (Entry e : entries) {
-                if (needsDraft && e.draft == null) {
-                    continue;
-                }
-                int n = sharedPrefix(e.tokens, e.valid, prompt, prompt.length - 1);
-                if (n > shared) {
+                int n = sharedPrefix(e.tokens, e.targetValid, prompt, prompt.length - 1);
+                int d = needsDraft && e.draft != null ? Math.min(n, e.draftValid) : 0;
+                if (n > shared || n == shared && d > draftShared) {
                     best = e;
                     shared = n;
+                    draftShared = d;
                 }
             }
         }
         if (shared < MIN_REUSED) {
             best = null;
             shared = 0;
+            draftShared = 0;
         }
         evictUntilFree(needsDraft, best);
-        if (best != null && !free(needsDraft)) {
-            entries.remove(best);
-            best.target.truncate(shared);
-            KvCache draft = null;
-            if (needsDraft) {
-                best.draft.truncate(shared);
-                draft = best.draft;
-            } else if (best.draft != null) {
-                best.draft.close();
-            }
-            count(shared);
-            return new Claim(best.target, draft, shared);
-        }
-        KvCache target = targetPool.acquire();
+        KvCache target = null;
         KvCache draft = null;
         try {
-            draft = needsDraft ? draftPool.acquire() : null;
+            if (best != null && targetPool.freeSlots() == 0) {
+                // no slot to copy into: the entry's own caches go to the new generation, cut back to what it shares
+                entries.remove(best);
+                target = best.target;
+                target.truncate(shared);
+                if (needsDraft && best.draft != null) {
+                    draft = best.draft;
+                    draft.truncate(draftShared);
+                } else if (best.draft != null) {
+                    best.draft.close();
+                }
+            } else {
+                target = targetPool.acquire();
+                if (best != null) {
+                    target.copyPrefix(best.target, shared);
+                    best.used = ++clock;
+                }
+            }
+            if (needsDraft && draft == null) {
+                draft = draftPool.acquire();
+                if (draftShared > 0) {
+                    draft.copyPrefix(best.draft, draftShared);
+                }
+            }
         } catch (RuntimeException e) {
-            target.close();
+            if (target != null) {
+                close(target, draft);
+            }
             throw e;
         }
         if (best != null) {
-            target.copyPrefix(best.target, shared);
-            if (draft != null) {
-                draft.copyPrefix(best.draft, shared);
-            }
-            best.used = ++clock;
-            count(shared);
+            hits++;
+            reusedTokens += shared;
         }
-        return new Claim(target, draft, shared);
+        return new Claim(target, draft, shared, draftShared);
     }
 
     /**
@@ -136,11 +151,9 @@ final class PrefixCache {
      *                 midway through a step): then they are freed
      */
     synchronized void release(int[] sequence, KvCache target, KvCache draft, boolean reusable) {
-        int valid = Math.min(sequence.length, target.committed());
-        if (draft != null) {
-            valid = Math.min(valid, draft.committed());
-        }
-        if (!enabled || !reusable || valid < MIN_REUSED) {
+        int targetValid = Math.min(sequence.length, target.committed());
+        int draftValid = draft == null ? 0 : Math.min(targetValid, draft.committed());
+        if (!enabled || !reusable || targetValid < MIN_REUSED) {
             close(target, draft);
             return;
         }
@@ -154,13 +167,13 @@ final class PrefixCache {
         // an entry the new one extends answers nothing the new one does not, and holds slots
         for (var it = entries.iterator(); it.hasNext(); ) {
             Entry e = it.next();
-            if ((draft != null || e.draft == null) && e.valid <= valid
-                    && sharedPrefix(e.tokens, e.valid, sequence, valid) == e.valid) {
+            if (e.targetValid <= targetValid && (e.draft == null || e.draftValid <= draftValid)
+                    && sharedPrefix(e.tokens, e.targetValid, sequence, targetValid) == e.targetValid) {
                 it.remove();
                 e.close();
             }
         }
-        entries.add(new Entry(Arrays.copyOf(sequence, valid), target, draft, valid, ++clock));
+        entries.add(new Entry(Arrays.copyOf(sequence, targetValid), target, draft, targetValid, draftValid, ++clock));
     }
 
     /** Entries held now. */
@@ -186,11 +199,6 @@ final class PrefixCache {
     synchronized void clear() {
         entries.forEach(Entry::close);
         entries.clear();
-    }
-
-    private void count(int reused) {
-        hits++;
-        reusedTokens += reused;
     }
 
     private boolean free(boolean needsDraft) {

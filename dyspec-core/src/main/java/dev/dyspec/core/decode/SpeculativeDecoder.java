@@ -171,7 +171,7 @@ public final class SpeculativeDecoder implements AutoCloseable {
             public PrefixCache.Claim claim(int[] prompt, boolean needsDraft, boolean reuse) {
                 KvCache t = target.lm().newCache(capacity);
                 try {
-                    return new PrefixCache.Claim(t, needsDraft ? draft.lm().newCache(capacity) : null, 0);
+                    return new PrefixCache.Claim(t, needsDraft ? draft.lm().newCache(capacity) : null, 0, 0);
                 } catch (RuntimeException | Error e) {
                     t.close();
                     throw e;

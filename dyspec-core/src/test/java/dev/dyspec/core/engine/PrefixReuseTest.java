@@ -37,7 +37,7 @@ class PrefixReuseTest {
     private static final ModelConfig CONFIG = RandomModels.config(32, 64, 2, 4, 2, 64, 200, true);
 
     /** What one generation emitted and how much of its prompt it found cached. */
-    private record Outcome(int[] tokens, int reused, int promptLogprobs) {
+    private record Outcome(int[] tokens, int reused, int promptLogprobs, long steps) {
     }
 
     private static SpeculativeDecoder decoder(ForwardBackend backend) {
@@ -47,8 +47,12 @@ class PrefixReuseTest {
 
     /** What a request emits from a decoder of its own, with nothing cached (no pools, so nothing to race with). */
     private static int[] reference(ForwardBackend backend, GenerationRequest request) {
+        return referenceResult(backend, request).tokens();
+    }
+
+    private static dev.dyspec.core.decode.GenerationResult referenceResult(ForwardBackend backend, GenerationRequest request) {
         try (SpeculativeDecoder fresh = decoder(backend)) {
-            return fresh.generate(request).tokens();
+            return fresh.generate(request);
         }
     }
 
@@ -67,7 +71,7 @@ class PrefixReuseTest {
             @Override
             public void onComplete(GenerationSession session) {
                 done.complete(new Outcome(session.generatedTokens(), session.reusedPromptTokens(),
-                        session.promptLogprobs().size()));
+                        session.promptLogprobs().size(), session.stats().targetForwards()));
             }
 
             @Override
@@ -111,9 +115,34 @@ class PrefixReuseTest {
             assertEquals(prompt.length - 1, again.reused(), "all but the root token came from the cache");
             assertArrayEquals(alone, first.tokens());
             assertArrayEquals(alone, again.tokens());
+            assertEquals(first.steps(), again.steps(), "the draft's copied rows drafted the same trees");
             assertEquals(1, decoder.prefixReuse().hits());
             assertTrue(engine.shutdown(Duration.ofSeconds(5)));
             assertEquals(0, decoder.pooledSlotsInUse(), "cached sequences hold no generation's slot");
+        }
+    }
+
+    /**
+     * A generation without the draft leaves target rows only: a drafting generation of the same prompt takes
+     * them and runs the draft over the prompt itself.
+     */
+    @ParameterizedTest
+    @EnumSource(ForwardBackend.class)
+    void aDraftingGenerationTakesTheTargetRowsOfOneThatRanWithoutTheDraft(ForwardBackend backend) throws Exception {
+        try (SpeculativeDecoder decoder = decoder(backend)) {
+            int[] prompt = prompt(8, 36);
+            InferenceEngine engine = engine(decoder, 1, 0, true);
+            run(engine, greedy(prompt, BuiltinStrategies.byName("target-only"), 12));
+            for (String drafting : List.of("dyspec-calibrated", "chain")) {
+                GenerationRequest request = greedy(concat(prompt, prompt(9, 5)), BuiltinStrategies.byName(drafting), 24);
+                Outcome o = run(engine, request);
+                assertTrue(o.reused() >= prompt.length - 1, drafting + " reused " + o.reused());
+                var alone = referenceResult(backend, request);
+                assertArrayEquals(alone.tokens(), o.tokens(), drafting);
+                // the same tokens whatever the draft held; the same steps only if its cache held the prompt
+                assertEquals(alone.stats().targetForwards(), o.steps(), drafting + ": steps");
+            }
+            assertTrue(engine.shutdown(Duration.ofSeconds(5)));
         }
     }
 
@@ -131,7 +160,9 @@ class PrefixReuseTest {
                 // the draft may not have run the answer's last accepted tokens yet: those are prefilled
                 assertTrue(next.reused() >= turn1.length, strategy.name() + ": reused " + next.reused()
                         + " of the first turn's " + (turn1.length + answer.tokens().length));
-                assertArrayEquals(reference(backend, greedy(turn2, strategy, 24)), next.tokens(), strategy.name());
+                var alone = referenceResult(backend, greedy(turn2, strategy, 24));
+                assertArrayEquals(alone.tokens(), next.tokens(), strategy.name());
+                assertEquals(alone.stats().targetForwards(), next.steps(), strategy.name() + ": steps");
             }
             assertTrue(engine.shutdown(Duration.ofSeconds(5)));
         }
