@@ -36,6 +36,7 @@ public final class GenerationSession implements AutoCloseable {
     private final int reusedPrompt;
     /** Between a step's (or prefill chunk's) start and its end the caches may not hold what the tokens say. */
     private boolean midStep;
+    private boolean closed;
     private final DraftModelHandle draft;       // null for strategies without a draft
     private final CausalLm draftLm;
     private final TreeVerifier verifier = new TreeVerifier();
@@ -427,8 +428,6 @@ public final class GenerationSession implements AutoCloseable {
         System.arraycopy(generated, 0, sequence, prompt.length, generated.length);
         caches.release(sequence, targetCache, draft == null ? null : draft.cache(), !midStep);
     }
-
-    private boolean closed;
 
 
     /** What a strategy without a draft model gets: the request's context, no forwards. */

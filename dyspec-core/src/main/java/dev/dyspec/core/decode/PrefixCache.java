@@ -15,8 +15,10 @@ import java.util.List;
  * Entries give their slots up, least recently used first, whenever a generation needs one, so caching never
  * refuses a request the pools could serve without it.
  *
- * <p>Reuse changes no output: an entry's rows are what a prefill of the same tokens at the same positions
- * writes, and they are read as such.
+ * <p>Reuse changes no output beyond what batching already may: an entry's rows are the keys and values of the
+ * same tokens at the same positions, computed by the forwards that ran them (a prefill chunk, or the tree row a
+ * token was accepted from) — the same numbers a prefill computes wherever a row's result does not depend on the
+ * rows beside it, as with the Java kernel.
  */
 final class PrefixCache {
 
@@ -176,13 +178,8 @@ final class PrefixCache {
         entries.add(new Entry(Arrays.copyOf(sequence, targetValid), target, draft, targetValid, draftValid, ++clock));
     }
 
-    /** Entries held now. */
+    /** Entries held now: each holds one target pool slot (and one draft pool slot when it has a draft cache). */
     synchronized int entries() {
-        return entries.size();
-    }
-
-    /** Target pool slots entries hold (not held by any generation). */
-    synchronized int targetSlotsHeld() {
         return entries.size();
     }
 

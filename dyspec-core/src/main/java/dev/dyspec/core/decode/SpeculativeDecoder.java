@@ -132,7 +132,7 @@ public final class SpeculativeDecoder implements AutoCloseable {
 
     /** Reserved target cache slots now held by sessions (0 without reserved pools); cached prefixes not counted. */
     public synchronized int pooledSlotsInUse() {
-        return targetPool == null ? 0 : targetPool.slots() - targetPool.freeSlots() - prefixes.targetSlotsHeld();
+        return targetPool == null ? 0 : targetPool.slots() - targetPool.freeSlots() - prefixes.entries();
     }
 
     /**
