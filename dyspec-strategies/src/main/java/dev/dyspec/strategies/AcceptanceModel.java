@@ -34,6 +34,7 @@ public final class AcceptanceModel implements AcceptanceEstimator, AcceptanceObs
     }
 
     static final int BINS = 16;
+    private static final int BANDS = Band.values().length;
     static final double MIN_LOG = -4.0; // r below 1e-4 shares the lowest bin
 
     private final double gamma;
@@ -120,13 +121,16 @@ public final class AcceptanceModel implements AcceptanceEstimator, AcceptanceObs
     /** The fitted curves of every band as they stand, without locks or copies per query. */
     @Override
     public synchronized AcceptanceEstimator snapshot() {
-        double[][] curves = new double[Band.values().length][];
-        long[][] ctxAccepted = new long[Band.values().length][];
-        long[][] ctxTotal = new long[Band.values().length][];
-        for (Band b : Band.values()) {
-            curves[b.ordinal()] = curve(b);
-            ctxAccepted[b.ordinal()] = contextAccepted[b.ordinal()].clone();
-            ctxTotal[b.ordinal()] = contextTotal[b.ordinal()].clone();
+        double[][] curves = new double[BANDS][];
+        long[][] ctxAccepted = new long[BANDS][];
+        long[][] ctxTotal = new long[BANDS][];
+        for (int b = 0; b < BANDS; b++) {
+            if (fitted[b] == null) {
+                fitted[b] = fit(accepted[b], total[b]);
+            }
+            curves[b] = fitted[b]; // shared, not copied: a fitted curve is never changed, a refit makes a new one
+            ctxAccepted[b] = contextAccepted[b].clone();
+            ctxTotal[b] = contextTotal[b].clone();
         }
         return new AcceptanceEstimator() {
             @Override

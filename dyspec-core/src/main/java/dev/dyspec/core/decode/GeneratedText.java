@@ -182,6 +182,9 @@ final class GeneratedText {
      * tokenizer would), or null where a token has no bytes or they are not UTF-8.
      */
     private StringBuilder currentTextFromBytes() {
+        if (appendAscii()) {
+            return decided;
+        }
         byte[] bytes = bytesOf(generated, decidedTokens, generatedCount);
         if (bytes == null) {
             return null;
@@ -205,6 +208,41 @@ final class GeneratedText {
         decidedTokens = generatedCount;
         textStarted |= bytes.length > 0;
         return decided;
+    }
+
+    /**
+     * Most steps add only ASCII: each byte is then a character of its own, appended without a decoder or a
+     * buffer. Leaves everything as it was and returns false where a new token has no bytes or a byte is not
+     * ASCII. Strips the leading spaces as the decoder's path does.
+     */
+    private boolean appendAscii() {
+        int mark = decided.length();
+        int strip = textStarted ? 0 : tokenizer.strippedLeadingSpaces();
+        boolean leading = true;
+        int total = 0;
+        for (int i = decidedTokens; i < generatedCount; i++) {
+            byte[] b = tokenizer.bytesOf(generated[i]);
+            if (b == null) {
+                decided.setLength(mark);
+                return false;
+            }
+            for (byte x : b) {
+                if (x < 0) {
+                    decided.setLength(mark);
+                    return false;
+                }
+                total++;
+                if (leading && strip > 0 && x == ' ') {
+                    strip--;
+                    continue;
+                }
+                leading = false;
+                decided.append((char) x);
+            }
+        }
+        decidedTokens = generatedCount;
+        textStarted |= total > 0;
+        return true;
     }
 
     /** Decided text plus the undecided tail, decoded behind up to {@link #CONTEXT} earlier tokens. */
