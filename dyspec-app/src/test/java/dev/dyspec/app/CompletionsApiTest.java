@@ -243,7 +243,8 @@ class CompletionsApiTest extends ShippedPairServiceTest {
         assertThat(prometheus).contains("dyspec_requests_total", "dyspec_generated_tokens_total",
                 "dyspec_drafted_tokens_total", "dyspec_accepted_tokens_total", "dyspec_accepted_tokens_by_depth_total",
                 "dyspec_acceptance_length", "dyspec_step_seconds", "dyspec_time_to_first_token_seconds",
-                "dyspec_queue_depth", "dyspec_prompt_tokens_total");
+                "dyspec_queue_depth", "dyspec_prompt_tokens_total", "dyspec_prompt_tokens_cached_total",
+                "dyspec_prefix_cache_entries");
         assertThat(prometheus).contains("strategy=\"dyspec\"");
         management().get().uri("/actuator/health/readiness").exchange().expectStatus().isOk()
                 .expectBody().jsonPath("$.status").isEqualTo("UP");
