@@ -20,7 +20,7 @@ import java.util.List;
  * token was accepted from) — the same numbers a prefill computes wherever a row's result does not depend on the
  * rows beside it, as with the Java kernel.
  */
-final class PrefixCache {
+final class PrefixCache implements SpeculativeDecoder.SessionCaches {
 
     /** Shorter shared prefixes are prefilled: a copy would save next to nothing. */
     static final int MIN_REUSED = 4;
@@ -84,7 +84,8 @@ final class PrefixCache {
      * @param reuse false when the prompt must go through the target anyway (its log-probabilities were asked for)
      * @throws KvPool.KvPoolExhaustedException when generations hold every slot
      */
-    synchronized Claim claim(int[] prompt, boolean needsDraft, boolean reuse) {
+    @Override
+    public synchronized Claim claim(int[] prompt, boolean needsDraft, boolean reuse) {
         Entry best = null;
         int shared = 0;
         int draftShared = 0;
@@ -152,7 +153,8 @@ final class PrefixCache {
      * @param reusable false when the caches may not hold what the sequence says (the generation failed
      *                 midway through a step): then they are freed
      */
-    synchronized void release(int[] sequence, KvCache target, KvCache draft, boolean reusable) {
+    @Override
+    public synchronized void release(int[] sequence, KvCache target, KvCache draft, boolean reusable) {
         int targetValid = Math.min(sequence.length, target.committed());
         int draftValid = draft == null ? 0 : Math.min(targetValid, draft.committed());
         if (!enabled || !reusable || targetValid < MIN_REUSED) {

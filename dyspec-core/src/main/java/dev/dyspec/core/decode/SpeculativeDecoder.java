@@ -96,7 +96,10 @@ public final class SpeculativeDecoder implements AutoCloseable {
          */
         PrefixCache.Claim claim(int[] prompt, boolean needsDraft, boolean reuse);
 
-        /** @param sequence the prompt and what was generated; @param reusable whether the caches hold it consistently */
+        /**
+         * @param sequence the prompt and what was generated
+         * @param reusable whether the caches hold that sequence consistently (no step was cut off midway)
+         */
         void release(int[] sequence, KvCache target, KvCache draft, boolean reusable);
     }
 
@@ -151,19 +154,8 @@ public final class SpeculativeDecoder implements AutoCloseable {
     }
 
     private synchronized SessionCaches caches() {
-        PrefixCache pooled = prefixes;
-        if (pooled != null) {
-            return new SessionCaches() {
-                @Override
-                public PrefixCache.Claim claim(int[] prompt, boolean needsDraft, boolean reuse) {
-                    return pooled.claim(prompt, needsDraft, reuse);
-                }
-
-                @Override
-                public void release(int[] sequence, KvCache target, KvCache draft, boolean reusable) {
-                    pooled.release(sequence, target, draft, reusable);
-                }
-            };
+        if (prefixes != null) {
+            return prefixes;
         }
         int capacity = sessionCapacity();
         return new SessionCaches() {
