@@ -201,6 +201,52 @@ class PrefixReuseTest {
         }
     }
 
+    /**
+     * A generation cancelled between steps leaves consistent caches: its prompt and what it had emitted are
+     * reused by the next request, which emits what it emits with nothing cached.
+     */
+    @Test
+    void aCancelledGenerationsCachesServeTheNextRequestExactly() throws Exception {
+        ForwardBackend backend = ForwardBackend.defaultFor(ai.djl.Device.cpu());
+        try (SpeculativeDecoder decoder = decoder(backend)) {
+            InferenceEngine engine = engine(decoder, 2, 0, true);
+            TreeStrategy dyspec = BuiltinStrategies.byName("dyspec-calibrated");
+            int[] prompt = prompt(31, 30);
+            java.util.concurrent.atomic.AtomicReference<InferenceEngine.Ticket> ticket = new java.util.concurrent.atomic.AtomicReference<>();
+            java.util.concurrent.CountDownLatch stepped = new java.util.concurrent.CountDownLatch(3);
+            ticket.set(engine.submit(greedy(prompt, dyspec, 150), new GenerationListener() {
+                @Override
+                public void onStep(dev.dyspec.core.decode.StepResult step) {
+                    stepped.countDown();
+                    if (stepped.getCount() == 0) {
+                        ticket.get().cancel();
+                    }
+                }
+
+                @Override
+                public void onComplete(GenerationSession session) {
+                }
+
+                @Override
+                public void onError(Throwable error) {
+                }
+            }));
+            assertTrue(stepped.await(60, TimeUnit.SECONDS));
+            // the cancelled generation is closed within a step; wait until its slot became an entry
+            for (int i = 0; i < 200 && decoder.prefixReuse().entries() == 0; i++) {
+                Thread.sleep(10);
+            }
+            assertEquals(1, decoder.prefixReuse().entries(), "the cancelled generation's caches were kept");
+            GenerationRequest again = greedy(concat(prompt, prompt(32, 4)), dyspec, 20);
+            Outcome o = run(engine, again);
+            assertTrue(o.reused() >= prompt.length - 1, "reused " + o.reused());
+            var alone = referenceResult(backend, again);
+            assertArrayEquals(alone.tokens(), o.tokens());
+            assertEquals(alone.stats().targetForwards(), o.steps());
+            assertTrue(engine.shutdown(Duration.ofSeconds(5)));
+        }
+    }
+
     /** With one slot and no spare, the finished generation's slot itself is handed to the prompt extending it. */
     @Test
     void withNoFreeSlotTheCachedSequenceIsTakenOverInPlace() throws Exception {
