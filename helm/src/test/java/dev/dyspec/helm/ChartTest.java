@@ -225,7 +225,8 @@ class ChartTest {
 
     @ParameterizedTest(name = "{0}={1}")
     @CsvSource({"replicaCount, two", "service.port, abc", "models.source, s3", "dyspec.strategyDefaults.threshold, 2",
-        "autoscaling.metric, memory", "gpu.enabled, maybe", "models.device, tpu"})
+        "autoscaling.metric, memory", "gpu.enabled, maybe", "models.device, tpu", "dyspec.limits.prefixCacheSlots, -1",
+        "dyspec.limits.reusePrefixes, sometimes"})
     void schemaRejectsWrongValues(String key, String value) {
         assertThatThrownBy(() -> render(key, value)).hasMessageContaining("values don't meet the specifications");
     }
