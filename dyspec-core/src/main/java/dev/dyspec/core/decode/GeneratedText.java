@@ -179,69 +179,48 @@ final class GeneratedText {
 
     /**
      * The undecided tail's bytes decoded as UTF-8 (an incomplete last character shown as U+FFFD, as the
-     * tokenizer would), or null where a token has no bytes or they are not UTF-8.
+     * tokenizer would), or null where a token has no bytes or they are not UTF-8. Most steps add only ASCII:
+     * each byte is then a character of its own, appended without the decoder and its buffers.
      */
     private StringBuilder currentTextFromBytes() {
-        if (appendAscii()) {
-            return decided;
-        }
         byte[] bytes = bytesOf(generated, decidedTokens, generatedCount);
         if (bytes == null) {
             return null;
         }
-        ByteBuffer tail = ByteBuffer.wrap(bytes);
-        for (int s = tokenizer.strippedLeadingSpaces(); !textStarted && s > 0 && tail.hasRemaining()
-                && tail.get(tail.position()) == ' '; s--) {
-            tail.get();
+        int start = 0;
+        for (int s = tokenizer.strippedLeadingSpaces(); !textStarted && s > 0 && start < bytes.length
+                && bytes[start] == ' '; s--) {
+            start++;
         }
-        CharBuffer chars = CharBuffer.allocate(bytes.length);
-        utf8.reset();
-        CoderResult r = utf8.decode(tail, chars, false);
-        if (r.isError() || tail.remaining() > 3) {
-            return null;
+        if (ascii(bytes, start)) {
+            for (int i = start; i < bytes.length; i++) {
+                decided.append((char) bytes[i]);
+            }
+        } else {
+            ByteBuffer tail = ByteBuffer.wrap(bytes, start, bytes.length - start);
+            CharBuffer chars = CharBuffer.allocate(bytes.length);
+            utf8.reset();
+            CoderResult r = utf8.decode(tail, chars, false);
+            if (r.isError() || tail.remaining() > 3) {
+                return null;
+            }
+            chars.flip();
+            if (tail.hasRemaining()) {
+                return new StringBuilder(decided).append(chars).append('\uFFFD');
+            }
+            decided.append(chars);
         }
-        chars.flip();
-        if (tail.hasRemaining()) {
-            return new StringBuilder(decided).append(chars).append('\uFFFD');
-        }
-        decided.append(chars);
         decidedTokens = generatedCount;
         textStarted |= bytes.length > 0;
         return decided;
     }
 
-    /**
-     * Most steps add only ASCII: each byte is then a character of its own, appended without a decoder or a
-     * buffer. Leaves everything as it was and returns false where a new token has no bytes or a byte is not
-     * ASCII. Strips the leading spaces as the decoder's path does.
-     */
-    private boolean appendAscii() {
-        int mark = decided.length();
-        int strip = textStarted ? 0 : tokenizer.strippedLeadingSpaces();
-        boolean leading = true;
-        int total = 0;
-        for (int i = decidedTokens; i < generatedCount; i++) {
-            byte[] b = tokenizer.bytesOf(generated[i]);
-            if (b == null) {
-                decided.setLength(mark);
+    private static boolean ascii(byte[] bytes, int from) {
+        for (int i = from; i < bytes.length; i++) {
+            if (bytes[i] < 0) {
                 return false;
             }
-            for (byte x : b) {
-                if (x < 0) {
-                    decided.setLength(mark);
-                    return false;
-                }
-                total++;
-                if (leading && strip > 0 && x == ' ') {
-                    strip--;
-                    continue;
-                }
-                leading = false;
-                decided.append((char) x);
-            }
         }
-        decidedTokens = generatedCount;
-        textStarted |= total > 0;
         return true;
     }
 

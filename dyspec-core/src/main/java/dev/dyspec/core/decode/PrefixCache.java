@@ -161,11 +161,8 @@ final class PrefixCache implements SpeculativeDecoder.SessionCaches {
             close(target, draft);
             return;
         }
-        // a kept path may still wait to be moved into place; a copy queued behind it would read the old rows
-        target.settle();
         target.discardScratch();
         if (draft != null) {
-            draft.settle();
             draft.discardScratch();
         }
         // an entry the new one extends answers nothing the new one does not, and holds slots

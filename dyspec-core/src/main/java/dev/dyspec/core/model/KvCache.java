@@ -122,15 +122,13 @@ public final class KvCache implements AutoCloseable {
             from[i] = source.row(i);
             to[i] = row(i);
         }
-        // deferred like a keep: the next forward, or closing either cache, carries it out first
+        // the source's last kept path may still wait to be moved into place, and one flush reads every source
+        // before it writes: settle it first. The copy itself is deferred like a keep (the next forward, or
+        // closing either cache, carries it out)
+        pool.flushMoves();
         pool.move(from, to);
         committed = length;
         scratch = 0;
-    }
-
-    /** Carries out the pool's deferred row moves now, so this cache's committed rows can be read as they stand. */
-    public void settle() {
-        pool.flushMoves();
     }
 
     public void discardScratch() {

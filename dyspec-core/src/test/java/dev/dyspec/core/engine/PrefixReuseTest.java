@@ -35,6 +35,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class PrefixReuseTest {
 
     private static final ModelConfig CONFIG = RandomModels.config(32, 64, 2, 4, 2, 64, 200, true);
+    private static final ForwardBackend DEFAULT_BACKEND = ForwardBackend.defaultFor(ai.djl.Device.cpu());
 
     /** What one generation emitted and how much of its prompt it found cached. */
     private record Outcome(int[] tokens, int reused, int promptLogprobs, long steps) {
@@ -174,7 +175,7 @@ class PrefixReuseTest {
      */
     @Test
     void concurrentPromptsSharingAPreambleEmitWhatEachEmitsAloneAndNeverRunOutOfSlots() throws Exception {
-        try (SpeculativeDecoder decoder = decoder(ForwardBackend.defaultFor(ai.djl.Device.cpu()))) {
+        try (SpeculativeDecoder decoder = decoder(DEFAULT_BACKEND)) {
             int[] preamble = prompt(11, 24);
             List<TreeStrategy> strategies = BuiltinStrategies.all();
             List<GenerationRequest> requests = new ArrayList<>();
@@ -207,7 +208,7 @@ class PrefixReuseTest {
      */
     @Test
     void aCancelledGenerationsCachesServeTheNextRequestExactly() throws Exception {
-        ForwardBackend backend = ForwardBackend.defaultFor(ai.djl.Device.cpu());
+        ForwardBackend backend = DEFAULT_BACKEND;
         try (SpeculativeDecoder decoder = decoder(backend)) {
             InferenceEngine engine = engine(decoder, 2, 0, true);
             TreeStrategy dyspec = BuiltinStrategies.byName("dyspec-calibrated");
@@ -250,7 +251,7 @@ class PrefixReuseTest {
     /** With one slot and no spare, the finished generation's slot itself is handed to the prompt extending it. */
     @Test
     void withNoFreeSlotTheCachedSequenceIsTakenOverInPlace() throws Exception {
-        try (SpeculativeDecoder decoder = decoder(ForwardBackend.defaultFor(ai.djl.Device.cpu()))) {
+        try (SpeculativeDecoder decoder = decoder(DEFAULT_BACKEND)) {
             TreeStrategy chain = BuiltinStrategies.byName("chain");
             InferenceEngine engine = engine(decoder, 1, 0, true);
             int[] a = prompt(21, 30);
@@ -258,7 +259,7 @@ class PrefixReuseTest {
             Outcome first = run(engine, greedy(a, chain, 16));
             Outcome second = run(engine, greedy(b, chain, 16));
             assertEquals(20, second.reused(), "the shared 20 tokens, not the rest of the cached prompt");
-            assertArrayEquals(reference(ForwardBackend.defaultFor(ai.djl.Device.cpu()), greedy(b, chain, 16)), second.tokens());
+            assertArrayEquals(reference(DEFAULT_BACKEND, greedy(b, chain, 16)), second.tokens());
             Outcome third = run(engine, greedy(a, chain, 16));
             assertEquals(20, third.reused(), "the first prompt's own entry was taken over and cut back to 20");
             assertArrayEquals(first.tokens(), third.tokens());
@@ -268,7 +269,7 @@ class PrefixReuseTest {
 
     @Test
     void reuseSwitchedOffPrefillsEveryPrompt() throws Exception {
-        try (SpeculativeDecoder decoder = decoder(ForwardBackend.defaultFor(ai.djl.Device.cpu()))) {
+        try (SpeculativeDecoder decoder = decoder(DEFAULT_BACKEND)) {
             InferenceEngine engine = engine(decoder, 2, 0, false);
             int[] prompt = prompt(5, 30);
             TreeStrategy chain = BuiltinStrategies.byName("chain");
@@ -283,7 +284,7 @@ class PrefixReuseTest {
     /** Prompt log-probabilities need the prompt's rows scored, so such a prompt is prefilled whole. */
     @Test
     void aPromptWhoseLogprobsAreAskedForIsPrefilledWhole() throws Exception {
-        try (SpeculativeDecoder decoder = decoder(ForwardBackend.defaultFor(ai.djl.Device.cpu()))) {
+        try (SpeculativeDecoder decoder = decoder(DEFAULT_BACKEND)) {
             InferenceEngine engine = engine(decoder, 2, 0, true);
             int[] prompt = prompt(6, 30);
             TreeStrategy chain = BuiltinStrategies.byName("chain");
