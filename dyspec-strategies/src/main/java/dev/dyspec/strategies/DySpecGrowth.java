@@ -166,16 +166,19 @@ final class DySpecGrowth {
     private void expand(List<Integer> pending) {
         // ancestors whose forward the size rule skipped go along: a node is scored after its ancestors,
         // and they come first (a parent's index is below its child's)
-        java.util.TreeSet<Integer> rows = new java.util.TreeSet<>(pending);
+        boolean[] row = new boolean[state.size()];
+        int count = 0;
         for (int node : pending) {
-            for (int a = tree.parent(node); a >= 0 && state.get(a).residual == null; a = tree.parent(a)) {
-                rows.add(a);
+            for (int a = node; a >= 0 && !row[a] && (a == node || state.get(a).residual == null); a = tree.parent(a)) {
+                row[a] = true;
+                count++;
             }
         }
-        int[] expand = new int[rows.size()];
-        int at = 0;
-        for (int node : rows) {
-            expand[at++] = node;
+        int[] expand = new int[count];
+        for (int node = 0, at = 0; at < count; node++) {
+            if (row[node]) {
+                expand[at++] = node;
+            }
         }
         float[][] dists = draft.expand(tree, expand);
         forwards++;

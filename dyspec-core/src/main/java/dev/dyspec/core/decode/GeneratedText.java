@@ -119,10 +119,13 @@ final class GeneratedText {
         if (stopped) {
             return "";
         }
-        // a character left incomplete at the end reads as the tokenizer renders broken bytes (one U+FFFD per byte
-        // for some): its decode says
-        fromBytes = false;
         StringBuilder text = currentText();
+        if (fromBytes && decidedTokens < generatedCount) {
+            // a character left incomplete at the end reads as the tokenizer renders broken bytes (one U+FFFD per
+            // byte for some): its decode says
+            fromBytes = false;
+            text = currentText();
+        }
         String delta = text.length() > emittedChars ? text.substring(emittedChars) : "";
         emittedChars = Math.max(emittedChars, text.length());
         return delta;

@@ -5,6 +5,7 @@ import dev.dyspec.api.DrawMode;
 import dev.dyspec.api.SamplingParams;
 import dev.dyspec.api.TokenTree;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.random.RandomGenerator;
 
@@ -29,7 +30,8 @@ public final class TreeVerifier {
     }
 
     private Verification verifyGreedy(TokenTree tree, float[][] targetLogits) {
-        List<Integer> path = new ArrayList<>(List.of(0));
+        int[] path = new int[tree.size()]; // a path visits each node at most once; path[0] is the root, 0
+        int length = 1;
         List<Verification.ChildOutcome> examined = new ArrayList<>();
         int node = 0;
         while (true) {
@@ -53,9 +55,9 @@ public final class TreeVerifier {
                 }
             }
             if (next < 0) {
-                return new Verification(toArray(path), want, examined);
+                return new Verification(Arrays.copyOf(path, length), want, examined);
             }
-            path.add(next);
+            path[length++] = next;
             node = next;
         }
     }
