@@ -104,6 +104,7 @@ class ChartTest {
         assertThat((String) at(c, "resources", "limits", "memory")).isEqualTo("8Gi");
         assertThat((String) at(env(c, "JAVA_TOOL_OPTIONS"), "value")).contains("-XX:MaxRAMPercentage=75");
         assertThat(env(c, "DYSPEC_MODELS_TARGET")).as("image models by default").isNull();
+        assertThat((String) at(env(c, "DYSPEC_MODELS_WARMUP"), "value")).isEqualTo("3s");
         assertThat(has(docs, "Secret")).isFalse();
         assertThat(has(docs, "HorizontalPodAutoscaler")).isFalse();
         assertThat(has(docs, "PodDisruptionBudget")).isTrue();
@@ -226,7 +227,7 @@ class ChartTest {
     @ParameterizedTest(name = "{0}={1}")
     @CsvSource({"replicaCount, two", "service.port, abc", "models.source, s3", "dyspec.strategyDefaults.threshold, 2",
         "autoscaling.metric, memory", "gpu.enabled, maybe", "models.device, tpu", "dyspec.limits.prefixCacheSlots, -1",
-        "dyspec.limits.reusePrefixes, sometimes"})
+        "dyspec.limits.reusePrefixes, sometimes", "models.warmUp, soon"})
     void schemaRejectsWrongValues(String key, String value) {
         assertThatThrownBy(() -> render(key, value)).hasMessageContaining("values don't meet the specifications");
     }

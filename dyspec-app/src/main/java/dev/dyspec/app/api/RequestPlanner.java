@@ -85,7 +85,7 @@ public class RequestPlanner {
         DyspecOptions ext = p.dyspec();
         ArmAssignment assignment = null;
         String strategyName;
-        StrategyOptions options = defaultOptions();
+        StrategyOptions options = properties.strategyDefaults().options();
         if (ext != null && ext.strategy() != null) {
             strategyName = ext.strategy();
         } else {
@@ -152,12 +152,6 @@ public class RequestPlanner {
         }
         return new LogitAdjustment(bias, p.presencePenalty() == null ? 0 : p.presencePenalty(),
                 p.frequencyPenalty() == null ? 0 : p.frequencyPenalty());
-    }
-
-    private StrategyOptions defaultOptions() {
-        DyspecProperties.StrategyDefaults d = properties.strategyDefaults();
-        return StrategyOptions.defaults().withBudget(d.budget()).withThreshold(d.threshold())
-                .withTreeShape(StrategyOptions.parseTreeShape(d.treeShape()));
     }
 
     private static StrategyOptions apply(StrategyOptions options, Integer budget, Double threshold, Object treeShape,

@@ -1,5 +1,6 @@
 package dev.dyspec.app.config;
 
+import dev.dyspec.api.StrategyOptions;
 import dev.dyspec.core.engine.InferenceEngine;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.DecimalMax;
@@ -54,15 +55,25 @@ public record DyspecProperties(
      * @param backend what computes the forward: auto (Java on a CPU when the JVM has the vector API, else
      *     DJL's PyTorch engine), java or torch
      */
+    /**
+     * @param warmUp how long generations of every strategy run through the engine before readiness goes UP, so
+     *     the JIT has compiled a step's code before the first request; 0 to skip
+     */
     public record Models(@DefaultValue("") String target, @DefaultValue("") String draft,
                          @DefaultValue("cpu") String device, @DefaultValue("") String name,
-                         @DefaultValue("auto") String backend) {
+                         @DefaultValue("auto") String backend, @NotNull @DefaultValue("3s") Duration warmUp) {
     }
 
     public record StrategyDefaults(@Min(1) @DefaultValue("16") int budget,
                                    @DecimalMin(value = "0", inclusive = false) @DecimalMax(value = "1", inclusive = false)
                                    @DefaultValue("0.05") double threshold,
                                    @DefaultValue("4,2,2,1,1") String treeShape) {
+
+        /** The options a request gets before its arm or its {@code dyspec} object changes them. */
+        public StrategyOptions options() {
+            return StrategyOptions.defaults().withBudget(budget).withThreshold(threshold)
+                    .withTreeShape(StrategyOptions.parseTreeShape(treeShape));
+        }
     }
 
     /**

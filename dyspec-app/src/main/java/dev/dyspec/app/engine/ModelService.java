@@ -6,6 +6,7 @@ import dev.dyspec.app.config.SwappableTreeCost;
 import dev.dyspec.core.model.MeasuredTreeCost;
 import dev.dyspec.strategies.AcceptanceModel;
 import dev.dyspec.core.decode.SpeculativeDecoder;
+import dev.dyspec.core.engine.EngineWarmUp;
 import dev.dyspec.core.engine.InferenceEngine;
 import dev.dyspec.core.model.DeviceSelector;
 import dev.dyspec.core.model.ForwardBackend;
@@ -24,8 +25,9 @@ import org.springframework.stereotype.Service;
 
 /**
  * Loads the model pair once, off the startup thread, and owns the shared {@link InferenceEngine}.
- * Readiness stays DOWN until the models are loaded; a model that fails to load keeps it DOWN with
- * the reason. Shutdown drains running streams before the engine stops.
+ * Readiness stays DOWN until the models are loaded and the engine is warmed up ({@link StartupWarmUp}); a
+ * model that fails to load keeps it DOWN with the reason. Shutdown drains running streams before the engine
+ * stops.
  */
 @Service
 public class ModelService implements SmartLifecycle {
@@ -44,13 +46,16 @@ public class ModelService implements SmartLifecycle {
 
     private final AcceptanceModel acceptance;
     private final SwappableTreeCost treeCost;
+    private final StartupWarmUp startupWarmUp;
+    private volatile EngineWarmUp.Report warmUp;
 
     public ModelService(DyspecProperties properties, ApplicationEventPublisher events, AcceptanceModel acceptance,
-                        SwappableTreeCost treeCost) {
+                        SwappableTreeCost treeCost, StartupWarmUp warmUp) {
         this.properties = properties;
         this.events = events;
         this.acceptance = acceptance;
         this.treeCost = treeCost;
+        this.startupWarmUp = warmUp;
     }
 
     @Override
@@ -76,17 +81,28 @@ public class ModelService implements SmartLifecycle {
             LanguageModel targetModel = loader.load(target);
             LanguageModel draftModel = draft != null ? loader.load(draft) : null;
             SpeculativeDecoder decoder = new SpeculativeDecoder(targetModel, draftModel, properties.maxBudget());
-            decoder.addObserver(acceptance);
             if (draftModel != null && properties.calibration().measureCost()) {
                 treeCost.measured(MeasuredTreeCost.measure(targetModel.lm(), draftModel.lm(), properties.maxBudget()));
             }
             modelName = m.name().isBlank() ? targetModel.name() : m.name();
-            engine = new InferenceEngine(decoder, new InferenceEngine.Limits(properties.limits().maxConcurrent(),
+            InferenceEngine started = new InferenceEngine(decoder, new InferenceEngine.Limits(properties.limits().maxConcurrent(),
                     properties.limits().maxQueued(), properties.limits().batchDrafts(),
                     properties.limits().prefillChunk(), properties.limits().maxGenerationTime(),
                     properties.limits().maxBatchRows(), properties.limits().reusePrefixes(),
                     properties.limits().prefixCacheSlots()));
-            state = State.READY;
+            // requests get the engine only once it is warm (until then: 503, models still loading)
+            EngineWarmUp.Report warmed = startupWarmUp.run(started);
+            // observed only now: the warm-up's made-up prompt would bend the learned acceptance curve
+            decoder.addObserver(acceptance);
+            synchronized (this) {
+                if (!running) { // stopped while loading or warming up: nobody may get this engine
+                    started.close();
+                    return;
+                }
+                engine = started;
+                warmUp = warmed;
+                state = State.READY;
+            }
             log.info("loaded target {} and draft {} in {} ms ({} forward, target weights {})", target, draft,
                     (System.nanoTime() - start) / 1_000_000, targetModel.lm().backend().name().toLowerCase(java.util.Locale.ROOT),
                     targetModel.lm().weightStorage());
@@ -97,6 +113,11 @@ public class ModelService implements SmartLifecycle {
             state = State.FAILED;
             log.error("model loading failed: {}", failure);
         }
+    }
+
+    /** What the warm-up before readiness did; empty when it was switched off or the models are not loaded. */
+    public Optional<EngineWarmUp.Report> warmUp() {
+        return Optional.ofNullable(warmUp);
     }
 
     public State state() {
@@ -128,10 +149,14 @@ public class ModelService implements SmartLifecycle {
      */
     @Override
     public void stop() {
-        running = false;
-        InferenceEngine e = engine;
-        engine = null;
-        state = State.LOADING;
+        InferenceEngine e;
+        synchronized (this) {
+            running = false;
+            e = engine;
+            engine = null;
+            warmUp = null;
+            state = State.LOADING;
+        }
         AvailabilityChangeEvent.publish(events, this, ReadinessState.REFUSING_TRAFFIC);
         if (e != null && e.shutdown(properties.limits().shutdownDrain())) {
             e.decoder().close();
