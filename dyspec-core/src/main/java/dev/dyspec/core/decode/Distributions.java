@@ -81,26 +81,4 @@ public final class Distributions {
         }
         return best;
     }
-
-    /** Samples from an unnormalised non-negative weight vector. */
-    public static int sample(double[] weights, double u) {
-        double sum = 0;
-        for (double w : weights) {
-            sum += w;
-        }
-        double target = u * sum;
-        double cdf = 0;
-        int last = -1;
-        for (int i = 0; i < weights.length; i++) {
-            if (weights[i] <= 0) {
-                continue;
-            }
-            cdf += weights[i];
-            last = i;
-            if (target < cdf) {
-                return i;
-            }
-        }
-        return last;
-    }
 }

@@ -70,28 +70,28 @@ public final class TreeVerifier {
         while (true) {
             // p and q are kept unnormalised beside their sums: a rejection then costs one pass over the
             // vocabulary (p ← max(p − q, 0), summed on the way) instead of three
-            double[] p = toDouble(Distributions.of(targetLogits[node], params));
+            Weights p = new Weights(Distributions.of(targetLogits[node], params));
             double pSum = 1.0; // Distributions.of is normalised
             int accepted = -1;
             if (tree.childCount(node) > 0) {
                 float[] recorded = tree.distribution(node); // null where every child came from the context
                 boolean sampledNode = tree.drawMode(node) == DrawMode.SAMPLED_WITHOUT_REPLACEMENT;
-                double[] q = sampledNode ? toDouble(recorded) : null;
-                double qSum = q == null ? 0 : sum(q);
+                Weights q = sampledNode ? new Weights(recorded) : null; // the tree's array is only read
+                double qSum = q == null ? 0 : q.sum();
                 double chosenRemaining = 1.0; // draft mass not yet taken by earlier chosen siblings
                 for (int i = 0; i < tree.childCount(node) && accepted < 0; i++) {
                     int child = tree.child(node, i);
                     int y = tree.token(child);
                     ContextEvidence why = tree.evidence(child);
                     boolean pointMass = tree.isPointMass(child);
-                    double qy = pointMass ? 1.0 : q == null || !(qSum > 0) ? 0 : q[y] / qSum;
+                    double qy = pointMass ? 1.0 : q == null || !(qSum > 0) ? 0 : q.get(y) / qSum;
                     if (!(qy > 0)) {
                         // accepting it would bias the output; rejecting it would too: the records are wrong
                         throw new IllegalStateException("tree node " + child + " (token " + y + ") is recorded as drawn"
                                 + " from its parent's distribution, where it has probability " + qy
                                 + "; a TreeStrategy must draw sampled children from the distribution it records");
                     }
-                    boolean ok = random.nextDouble() * qy < p[y] / pSum;
+                    boolean ok = random.nextDouble() * qy < p.get(y) / pSum;
                     if (why != null) {
                         examined.add(new Verification.ChildOutcome(tree.depth(child), Double.NaN, ok, why));
                     } else {
@@ -105,20 +105,22 @@ public final class TreeVerifier {
                         break;
                     }
                     if (pointMass) {
-                        pSum -= p[y]; // p − δ_y, clipped at zero
-                        p[y] = 0;
+                        double[] residual = p.changeable();
+                        pSum -= residual[y]; // p − δ_y, clipped at zero
+                        residual[y] = 0;
                     } else {
-                        pSum = subtractClipped(p, pSum, q, qSum);
+                        pSum = subtractClipped(p.changeable(), pSum, q.changeable(), qSum);
                     }
                     if (q != null) {
                         // later children were drawn with every earlier sibling left out, context proposals too
-                        qSum -= q[y];
-                        q[y] = 0;
+                        double[] left = q.changeable();
+                        qSum -= left[y];
+                        left[y] = 0;
                     }
                 }
             }
             if (accepted < 0) {
-                int bonus = Distributions.sample(p, random.nextDouble());
+                int bonus = p.sample(random.nextDouble());
                 if (bonus < 0) { // residual lost all mass to rounding: fall back to the target's mode
                     bonus = Distributions.argmax(targetLogits[node]);
                 }
@@ -142,20 +144,66 @@ public final class TreeVerifier {
         return sum;
     }
 
-    private static double sum(double[] v) {
-        double sum = 0;
-        for (double x : v) {
-            sum += x;
-        }
-        return sum;
-    }
+    /**
+     * A node's distribution, read as the floats it came as until a rejection changes it: only then is it
+     * copied to doubles (the arithmetic of a residual is in doubles). Most visited nodes accept a child and
+     * never pay the copy. Reads widen each float, so the values, sums and draws are those of the doubles.
+     */
+    private static final class Weights {
+        private final float[] floats;
+        private double[] doubles;
 
-    private static double[] toDouble(float[] f) {
-        double[] d = new double[f.length];
-        for (int i = 0; i < f.length; i++) {
-            d[i] = f[i];
+        Weights(float[] floats) {
+            this.floats = floats;
         }
-        return d;
+
+        double get(int t) {
+            return doubles != null ? doubles[t] : floats[t];
+        }
+
+        double sum() {
+            double sum = 0;
+            if (doubles != null) {
+                for (double x : doubles) {
+                    sum += x;
+                }
+            } else {
+                for (float x : floats) {
+                    sum += x;
+                }
+            }
+            return sum;
+        }
+
+        /** The values as doubles this verification may change; the floats are never written. */
+        double[] changeable() {
+            if (doubles == null) {
+                doubles = new double[floats.length];
+                for (int i = 0; i < floats.length; i++) {
+                    doubles[i] = floats[i];
+                }
+            }
+            return doubles;
+        }
+
+        /** Draws an index with probability weight / sum (u uniform in [0, 1)); -1 when no weight is positive. */
+        int sample(double u) {
+            double target = u * sum();
+            double cdf = 0;
+            int last = -1;
+            for (int i = 0; i < floats.length; i++) {
+                double w = get(i);
+                if (w <= 0) {
+                    continue;
+                }
+                cdf += w;
+                last = i;
+                if (target < cdf) {
+                    return i;
+                }
+            }
+            return last; // rounding left target at the end: the last token with weight
+        }
     }
 
     private static int[] toArray(List<Integer> list) {

@@ -90,7 +90,7 @@ public final class HfTextTokenizer implements TextTokenizer {
 
     /** Equal texts, counting a run of U+FFFD as one: invalid bytes are replaced per byte by some decoders, per sequence by others. */
     private static boolean sameText(String a, String b) {
-        return a.replaceAll("\uFFFD+", "\uFFFD").equals(b.replaceAll("\uFFFD+", "\uFFFD"));
+        return a.equals(b) || a.replaceAll("\uFFFD+", "\uFFFD").equals(b.replaceAll("\uFFFD+", "\uFFFD"));
     }
 
     @Override
