@@ -10,6 +10,7 @@ import dev.dyspec.core.decode.SpeculativeDecoder;
 import dev.dyspec.core.model.DeviceSelector;
 import dev.dyspec.core.model.ModelLoader;
 import dev.dyspec.api.TreeCost;
+import dev.dyspec.core.model.LanguageModel;
 import dev.dyspec.core.model.MeasuredTreeCost;
 import dev.dyspec.strategies.AcceptanceModel;
 import dev.dyspec.strategies.BuiltinStrategies;
@@ -90,8 +91,11 @@ public final class BenchCommand {
         try (SpeculativeDecoder decoder = new SpeculativeDecoder(loader.load(target), loader.load(draft), maxBudget)) {
             AcceptanceModel acceptance = new AcceptanceModel();
             decoder.addObserver(acceptance);
-            TreeCost cost = names.stream().anyMatch(n -> n.contains("+adaptive"))
-                    ? MeasuredTreeCost.measure(decoder.target().lm(), decoder.draft().orElseThrow().lm(), maxBudget) : null;
+            LanguageModel draftModel = decoder.draft().orElseThrow();
+            MeasuredTreeCost cost = names.stream().anyMatch(n -> n.contains("+adaptive"))
+                    ? MeasuredTreeCost.measure(decoder.target().lm(), draftModel.lm(), maxBudget)
+                            .follow(decoder.target().lm(), draftModel.lm()) : null;
+            String measuredCost = cost == null ? null : stepCost(cost);
             List<TreeStrategy> all = BuiltinStrategies.all(acceptance, cost);
             List<BenchRunner.Arm> arms = names.stream().map(n -> new BenchRunner.Arm(n,
                     BuiltinStrategies.byName(all, baseName(n)), n.contains("+adaptive"), draftTemperature(n))).toList();
@@ -129,6 +133,12 @@ public final class BenchCommand {
                 setup.put("warmupPrompts", warmup);
                 setup.put("cpus", Runtime.getRuntime().availableProcessors());
                 setup.put("device", decoder.target().lm().device().toString());
+                if (cost != null) {
+                    // what adaptive size priced nodes with (it decides tree sizes): measured at start, then
+                    // as the forwards it priced moved it by the end
+                    setup.put("measuredStepCost", measuredCost);
+                    setup.put("learnedStepCost", stepCost(cost));
+                }
                 Path dir = group.getKey().isEmpty() ? outDir : outDir.resolve(group.getKey());
                 BenchReport.write(dir, setup, results);
                 BenchPlots.write(dir, results, acceptance);
@@ -184,5 +194,17 @@ public final class BenchCommand {
             }
         }
         return b.toString();
+    }
+
+    /** The measured forward costs adaptive size read, as ms: the target's by rows (1, 2, 4, 8) and the draft's per node. */
+    static String stepCost(MeasuredTreeCost cost) {
+        StringBuilder out = new StringBuilder("target");
+        for (double[] point : cost.targetPoints()) {
+            int rows = (int) point[0];
+            if (rows == 1 || rows == 2 || rows == 4 || rows == 8) {
+                out.append(String.format(java.util.Locale.ROOT, " %d rows %.3f ms,", rows, point[1]));
+            }
+        }
+        return out.append(String.format(java.util.Locale.ROOT, " draft %.3f ms per node", cost.draftMsPerNode())).toString();
     }
 }

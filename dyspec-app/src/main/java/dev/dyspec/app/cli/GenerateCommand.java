@@ -99,7 +99,8 @@ public final class GenerateCommand {
             // the forward costs of the loaded pair first.
             AcceptanceModel acceptance = new AcceptanceModel();
             decoder.addObserver(acceptance);
-            TreeCost cost = adaptive && draft != null ? MeasuredTreeCost.measure(target.lm(), draft.lm(), maxBudget) : null;
+            TreeCost cost = adaptive && draft != null ? MeasuredTreeCost.measure(target.lm(), draft.lm(), maxBudget)
+                    .follow(target.lm(), draft.lm()) : null;
             strategy = BuiltinStrategies.byName(BuiltinStrategies.all(acceptance, cost), strategyName);
             strategy.validate(options, maxBudget);
             int[] prompt = decoder.encodePrompt(a.get("prompt", ""));

@@ -82,7 +82,8 @@ public class ModelService implements SmartLifecycle {
             LanguageModel draftModel = draft != null ? loader.load(draft) : null;
             SpeculativeDecoder decoder = new SpeculativeDecoder(targetModel, draftModel, properties.maxBudget());
             if (draftModel != null && properties.calibration().measureCost()) {
-                treeCost.measured(MeasuredTreeCost.measure(targetModel.lm(), draftModel.lm(), properties.maxBudget()));
+                treeCost.measured(MeasuredTreeCost.measure(targetModel.lm(), draftModel.lm(), properties.maxBudget())
+                        .follow(targetModel.lm(), draftModel.lm()));
             }
             modelName = m.name().isBlank() ? targetModel.name() : m.name();
             InferenceEngine started = new InferenceEngine(decoder, new InferenceEngine.Limits(properties.limits().maxConcurrent(),

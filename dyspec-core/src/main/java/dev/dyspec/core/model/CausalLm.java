@@ -27,6 +27,7 @@ public final class CausalLm implements AutoCloseable {
     private final ForwardBackend backend;
     private final String weightStorage;
     private final ForwardKernel kernel;
+    private final List<ForwardObserver> observers = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /**
      * @param rotaryPositions positions the rotary table covers: the context limit plus the largest tree
@@ -173,6 +174,7 @@ public final class CausalLm implements AutoCloseable {
                 }
             }
         }
+        long start = System.nanoTime();
         float[] flat = kernel.run(batch, offset, total, headRows);
         List<float[][]> results = new ArrayList<>(sequences);
         int at = 0; // start of the next scored row in flat
@@ -189,7 +191,18 @@ public final class CausalLm implements AutoCloseable {
         for (Rows r : batch) {
             r.cache().advance(r.tokens().length);
         }
+        if (!observers.isEmpty()) {
+            long nanos = System.nanoTime() - start;
+            for (ForwardObserver o : observers) {
+                o.forwarded(total, scored, nanos);
+            }
+        }
         return results;
+    }
+
+    /** {@code observer} hears of every forward from now on, on the thread that ran it. */
+    public void observeForwards(ForwardObserver observer) {
+        observers.add(observer);
     }
 
     /**

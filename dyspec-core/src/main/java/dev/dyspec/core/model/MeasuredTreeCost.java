@@ -1,25 +1,96 @@
 package dev.dyspec.core.model;
 
 import dev.dyspec.api.TreeCost;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 
 /**
  * A step's cost by tree size, from measured forward costs: the target scores N + 1 tokens (root and
  * N nodes) in one forward; the draft runs one forward per node (DySpec with one expansion per
  * forward) or fewer, when a strategy expands several nodes per forward. Target costs between measured sizes are interpolated linearly.
+ * <p>
+ * Measured once at start-up, the points then {@link #follow} the forwards the models actually run: a start-up
+ * measurement alone was off by up to a third for one row (shipped target, 2 cores: 0.61–0.83 ms over four
+ * starts against ≈ 0.8 in steady decoding), enough to flip adaptive size between trees of 3 nodes and none.
  */
 public final class MeasuredTreeCost implements TreeCost {
 
-    private final int[] sizes;         // (points) new tokens per target forward, increasing
-    private final double[] targetMs;   // (points)
-    private final double draftMsPerNode;
+    /** Weight of one observed forward in a point's running average: ≈ 50 forwards make a point. */
+    static final double LEARNING_RATE = 0.02;
+    /** An observation above this multiple of a point counts as this multiple: a GC pause is not a cost curve. */
+    static final double OUTLIER = 3;
+
+    private final int[] sizes;              // (points) new tokens per target forward, increasing
+    private final AtomicLongArray targetMs; // (points) double bits: read by growing trees, written by forwards
+    private final AtomicLong draftMsPerNode; // double bits
 
     public MeasuredTreeCost(int[] sizes, double[] targetMs, double draftMsPerNode) {
         if (sizes.length == 0 || sizes.length != targetMs.length) {
             throw new IllegalArgumentException("need matching, non-empty size and cost arrays");
         }
         this.sizes = sizes.clone();
-        this.targetMs = targetMs.clone();
-        this.draftMsPerNode = draftMsPerNode;
+        this.targetMs = new AtomicLongArray(targetMs.length);
+        for (int i = 0; i < targetMs.length; i++) {
+            this.targetMs.set(i, Double.doubleToRawLongBits(targetMs[i]));
+        }
+        this.draftMsPerNode = new AtomicLong(Double.doubleToRawLongBits(draftMsPerNode));
+    }
+
+    private double targetAt(int point) {
+        return Double.longBitsToDouble(targetMs.get(point));
+    }
+
+    /**
+     * Keeps the points up to date with the forwards the models run from now on: a target forward whose every
+     * row was scored moves the point of its size (when one is kept) towards its time, a one-row draft forward
+     * the draft's cost per node. Prefill and mixed forwards are left out: they skip the output head.
+     */
+    public MeasuredTreeCost follow(CausalLm target, CausalLm draft) {
+        target.observeForwards((rows, scored, nanos) -> {
+            if (scored == rows) {
+                observeTarget(rows, nanos / 1e6);
+            }
+        });
+        draft.observeForwards((rows, scored, nanos) -> {
+            if (rows == 1 && scored == 1) {
+                observeDraft(nanos / 1e6);
+            }
+        });
+        return this;
+    }
+
+    /** A target forward of {@code rows} scored rows took {@code ms}. */
+    void observeTarget(int rows, double ms) {
+        int point = java.util.Arrays.binarySearch(sizes, rows);
+        if (point >= 0) {
+            learn(targetMs, point, ms);
+        }
+    }
+
+    /** A one-row draft forward took {@code ms}. */
+    void observeDraft(double ms) {
+        long bits;
+        long next;
+        do {
+            bits = draftMsPerNode.get();
+            next = Double.doubleToRawLongBits(moved(Double.longBitsToDouble(bits), ms));
+        } while (!draftMsPerNode.compareAndSet(bits, next));
+    }
+
+    private static void learn(AtomicLongArray points, int point, double ms) {
+        long bits;
+        long next;
+        do {
+            bits = points.get(point);
+            next = Double.doubleToRawLongBits(moved(Double.longBitsToDouble(bits), ms));
+        } while (!points.compareAndSet(point, bits, next));
+    }
+
+    private static double moved(double current, double observed) {
+        if (!(observed > 0)) {
+            return current;
+        }
+        return current + LEARNING_RATE * (Math.min(observed, OUTLIER * current) - current);
     }
 
     /**
@@ -62,33 +133,33 @@ public final class MeasuredTreeCost implements TreeCost {
     /** A draft forward over a few rows costs about what one over a single row does: its operations' overhead. */
     @Override
     public double cost(int nodes, int draftForwards) {
-        return targetCost(nodes + 1) + draftMsPerNode * draftForwards;
+        return targetCost(nodes + 1) + draftMsPerNode() * draftForwards;
     }
 
     double targetCost(int tokens) {
         if (tokens <= sizes[0]) {
-            return targetMs[0];
+            return targetAt(0);
         }
         for (int i = 1; i < sizes.length; i++) {
             if (tokens <= sizes[i]) {
                 double f = (double) (tokens - sizes[i - 1]) / (sizes[i] - sizes[i - 1]);
-                return targetMs[i - 1] + f * (targetMs[i] - targetMs[i - 1]);
+                return targetAt(i - 1) + f * (targetAt(i) - targetAt(i - 1));
             }
         }
         int last = sizes.length - 1;
-        double slope = last == 0 ? targetMs[0] : (targetMs[last] - targetMs[last - 1]) / (sizes[last] - sizes[last - 1]);
-        return targetMs[last] + slope * (tokens - sizes[last]);
+        double slope = last == 0 ? targetAt(0) : (targetAt(last) - targetAt(last - 1)) / (sizes[last] - sizes[last - 1]);
+        return targetAt(last) + slope * (tokens - sizes[last]);
     }
 
     public double draftMsPerNode() {
-        return draftMsPerNode;
+        return Double.longBitsToDouble(draftMsPerNode.get());
     }
 
     /** The target's measured points: {size, ms} pairs. */
     public double[][] targetPoints() {
         double[][] p = new double[sizes.length][];
         for (int i = 0; i < sizes.length; i++) {
-            p[i] = new double[] {sizes[i], targetMs[i]};
+            p[i] = new double[] {sizes[i], targetAt(i)};
         }
         return p;
     }
