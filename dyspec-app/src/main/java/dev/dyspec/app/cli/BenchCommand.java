@@ -9,7 +9,6 @@ import dev.dyspec.app.bench.CellSummary;
 import dev.dyspec.core.decode.SpeculativeDecoder;
 import dev.dyspec.core.model.DeviceSelector;
 import dev.dyspec.core.model.ModelLoader;
-import dev.dyspec.api.TreeCost;
 import dev.dyspec.core.model.LanguageModel;
 import dev.dyspec.core.model.MeasuredTreeCost;
 import dev.dyspec.strategies.AcceptanceModel;

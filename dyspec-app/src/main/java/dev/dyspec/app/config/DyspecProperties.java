@@ -54,8 +54,6 @@ public record DyspecProperties(
      * @param name the model id clients send; defaults to the target's directory name
      * @param backend what computes the forward: auto (Java on a CPU when the JVM has the vector API, else
      *     DJL's PyTorch engine), java or torch
-     */
-    /**
      * @param warmUp how long generations of every strategy run through the engine before readiness goes UP, so
      *     the JIT has compiled a step's code before the first request; 0 to skip
      */
