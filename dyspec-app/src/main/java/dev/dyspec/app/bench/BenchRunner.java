@@ -52,18 +52,26 @@ public final class BenchRunner {
      *                      the first repeat: without it the first cells run on code the JIT has not compiled yet,
      *                      which shows as time outside the forwards (dyspec-ngram + adaptive: 12.3% with one cold
      *                      repeat against 7.5% over four)
+     * @param warmupSeconds how long the warm-up lasts at least: after those prompts it goes on through the cells, a
+     *                      prompt each, until then. On 2 cores C2 finishes the step's vector code ≈ 7.5 s into
+     *                      the JVM; a small bench's two prompts per cell were done well before, and its first cells
+     *                      measured the vector API's Java fallbacks as time outside the forwards
      */
     public record Plan(List<Arm> strategies, List<Integer> budgets, List<Double> temperatures,
-                       List<BenchPrompt> prompts, int maxTokens, int repeats, long seed, int warmupPrompts) {
+                       List<BenchPrompt> prompts, int maxTokens, int repeats, long seed, int warmupPrompts,
+                       double warmupSeconds) {
 
         public Plan(List<Arm> strategies, List<Integer> budgets, List<Double> temperatures, List<BenchPrompt> prompts,
                     int maxTokens, int repeats, long seed) {
-            this(strategies, budgets, temperatures, prompts, maxTokens, repeats, seed, 0);
+            this(strategies, budgets, temperatures, prompts, maxTokens, repeats, seed, 0, 0);
         }
 
         public Plan {
             if (warmupPrompts < 0) {
                 throw new IllegalArgumentException("the warm-up prompt count must be 0 or more");
+            }
+            if (!(warmupSeconds >= 0)) {
+                throw new IllegalArgumentException("the warm-up time must be 0 or more seconds");
             }
             if (strategies.stream().noneMatch(Arm::isBaseline)) {
                 throw new IllegalArgumentException("the strategies must include target-only: speedups are measured against it");
@@ -111,10 +119,16 @@ public final class BenchRunner {
         plan.strategies().forEach(s -> byName.put(s.label(), s));
         List<BenchCell> cells = cells(plan);
         List<int[]> prompts = plan.prompts().stream().map(p -> decoder.encodePrompt(p.prompt())).toList();
-        for (BenchCell cell : cells(plan)) {
-            BenchCell scratch = new BenchCell(cell.strategy, cell.budget, cell.temperature);
+        long warmupEnd = System.nanoTime() + (long) (plan.warmupSeconds() * 1e9);
+        for (BenchCell cell : cells) {
             for (int p = 0; p < Math.min(plan.warmupPrompts(), prompts.size()); p++) {
-                runOne(decoder, byName.get(cell.strategy), scratch, prompts.get(p), plan, plan.seed() - 1 - p);
+                warmUp(decoder, byName.get(cell.strategy), cell, prompts.get(p), plan, plan.seed() - 1 - p);
+            }
+        }
+        for (int p = plan.warmupPrompts(); System.nanoTime() < warmupEnd; p++) {
+            for (int c = 0; c < cells.size() && System.nanoTime() < warmupEnd; c++) {
+                BenchCell cell = cells.get(c);
+                warmUp(decoder, byName.get(cell.strategy), cell, prompts.get(p % prompts.size()), plan, plan.seed() - 1 - p);
             }
         }
         int done = 0;
@@ -135,6 +149,11 @@ public final class BenchRunner {
             }
         }
         return summarise(cells);
+    }
+
+    /** A generation of the cell's setting, untimed and unrecorded. */
+    private static void warmUp(SpeculativeDecoder decoder, Arm arm, BenchCell cell, int[] prompt, Plan plan, long seed) {
+        runOne(decoder, arm, new BenchCell(cell.strategy, cell.budget, cell.temperature), prompt, plan, seed);
     }
 
     private static GenerationStats runOne(SpeculativeDecoder decoder, Arm arm, BenchCell cell, int[] prompt,

@@ -30,7 +30,7 @@ import tools.jackson.databind.json.JsonMapper;
 public final class BenchCommand {
 
     static final Set<String> VALUED = Set.of("backend", "target", "draft", "strategies", "budgets", "temperatures", "prompts",
-            "max-tokens", "repeats", "out", "device", "seed", "prompt-limit", "warmup");
+            "max-tokens", "repeats", "out", "device", "seed", "prompt-limit", "warmup", "warmup-seconds");
     static final Set<String> FLAGS = Set.of("json", "quick", "by-category");
     /** The paper's strategies next to ours: the calibrated ones, with and without adaptive size. */
     static final String DEFAULT_STRATEGIES = "target-only,chain,fixed-tree,dyspec,dyspec-threshold,dyspec-calibrated,"
@@ -83,6 +83,10 @@ public final class BenchCommand {
         if (warmup < 0) {
             throw new CliException("--warmup must be 0 or more prompts, got " + warmup);
         }
+        double warmupSeconds = a.getDouble("warmup-seconds", quick ? 0 : 8);
+        if (!(warmupSeconds >= 0)) {
+            throw new CliException("--warmup-seconds must be 0 or more, got " + warmupSeconds);
+        }
         Path outDir = Path.of(a.get("out", "bench-out"));
         int maxBudget = Math.max(64, budgets.stream().mapToInt(Integer::intValue).max().orElse(16));
         ai.djl.Device device = DeviceSelector.select(a.get("device", "cpu"));
@@ -108,7 +112,8 @@ public final class BenchCommand {
             for (Map.Entry<String, List<BenchPrompt>> group : groups.entrySet()) {
                 BenchRunner.Plan plan;
                 try {
-                    plan = new BenchRunner.Plan(arms, budgets, temperatures, group.getValue(), maxTokens, repeats, seed, warmup);
+                    plan = new BenchRunner.Plan(arms, budgets, temperatures, group.getValue(), maxTokens, repeats, seed, warmup,
+                            warmupSeconds);
                 } catch (IllegalArgumentException e) {
                     throw new CliException(e.getMessage());
                 }
@@ -130,6 +135,7 @@ public final class BenchCommand {
                 setup.put("maxTokens", maxTokens);
                 setup.put("repeats", repeats);
                 setup.put("warmupPrompts", warmup);
+                setup.put("warmupSeconds", warmupSeconds);
                 setup.put("cpus", Runtime.getRuntime().availableProcessors());
                 setup.put("device", decoder.target().lm().device().toString());
                 if (cost != null) {

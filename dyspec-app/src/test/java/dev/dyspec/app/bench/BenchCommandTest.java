@@ -52,6 +52,27 @@ class BenchCommandTest {
         byte[] png = Files.readAllBytes(out.resolve("calibration.png"));
         assertThat(png[1]).isEqualTo((byte) 'P'); // a PNG signature
         assertThat(summary.get("setup").get("warmupPrompts").asInt()).isEqualTo(1);
+        assertThat(summary.get("setup").get("warmupSeconds").asDouble()).isZero(); // --quick: prompts only
+    }
+
+    /** The warm-up lasts the time asked for, going on through the cells, and still records none of it. */
+    @Test
+    void aTimedWarmUpLastsItsTimeAndRecordsNothing() {
+        ByteArrayOutputStream stdout = new ByteArrayOutputStream();
+        ByteArrayOutputStream stderr = new ByteArrayOutputStream();
+        long start = System.nanoTime();
+        int code = DyspecMain.run(new String[] {"bench", "--target", ShippedPair.target().toString(),
+            "--draft", ShippedPair.draft().toString(), "--strategies", "target-only,chain", "--budgets", "4",
+            "--temperatures", "0", "--prompt-limit", "2", "--max-tokens", "8", "--repeats", "1", "--warmup", "0",
+            "--warmup-seconds", "3", "--out", out.toString(), "--json"},
+                new PrintStream(stdout, true, StandardCharsets.UTF_8), new PrintStream(stderr, true, StandardCharsets.UTF_8));
+        assertThat(code).as(stderr.toString(StandardCharsets.UTF_8)).isZero();
+        assertThat(System.nanoTime() - start).isGreaterThanOrEqualTo(3_000_000_000L);
+        JsonNode summary = JsonMapper.builder().build().readTree(stdout.toString(StandardCharsets.UTF_8));
+        assertThat(summary.get("setup").get("warmupSeconds").asDouble()).isEqualTo(3.0);
+        for (JsonNode c : summary.get("cells")) {
+            assertThat(c.get("generations").asInt()).as(c.get("strategy").asText()).isEqualTo(2);
+        }
     }
 
     @Test
@@ -63,5 +84,11 @@ class BenchCommandTest {
                 new PrintStream(stderr, true, StandardCharsets.UTF_8));
         assertThat(code).isNotZero();
         assertThat(stderr.toString(StandardCharsets.UTF_8)).contains("--warmup must be 0 or more");
+        code = DyspecMain.run(new String[] {"bench", "--target", ShippedPair.target().toString(),
+            "--draft", ShippedPair.draft().toString(), "--warmup-seconds", "-2", "--out", out.toString()},
+                new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8),
+                new PrintStream(stderr, true, StandardCharsets.UTF_8));
+        assertThat(code).isNotZero();
+        assertThat(stderr.toString(StandardCharsets.UTF_8)).contains("--warmup-seconds must be 0 or more");
     }
 }
