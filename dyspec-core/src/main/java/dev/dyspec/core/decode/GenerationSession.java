@@ -54,7 +54,8 @@ public final class GenerationSession implements AutoCloseable {
     /** The prompt (all but its last token) still to go through the models, in chunked mode. */
     private final int[] unprefilled;
     private int prefilled; // index into unprefilled
-    private int[] generated = new int[0];
+    private int[] generated = new int[64]; // (capacity) the output so far in [0, generatedCount), grown by doubling
+    private int generatedCount;
     private int root;
     private String finishReason;
 
@@ -329,24 +330,26 @@ public final class GenerationSession implements AutoCloseable {
             n++;
             // The last token is never fed back, so a sequence may hold contextLimit + 1 tokens while
             // every emitted token was predicted from a position inside the context.
-            if (generated.length + n >= request.maxTokens()
-                    || request.promptTokens().length + generated.length + n >= contextLimit + 1) {
+            if (generatedCount + n >= request.maxTokens()
+                    || request.promptTokens().length + generatedCount + n >= contextLimit + 1) {
                 finishReason = FINISH_LENGTH;
                 break;
             }
         }
         int[] out = Arrays.copyOf(candidates, n);
-        int[] all = Arrays.copyOf(generated, generated.length + n);
-        System.arraycopy(out, 0, all, generated.length, n);
-        generated = all;
+        if (generatedCount + n > generated.length) { // doubling: a long output is not copied whole every step
+            generated = Arrays.copyOf(generated, Math.max(2 * generated.length, generatedCount + n));
+        }
+        System.arraycopy(out, 0, generated, generatedCount, n);
+        generatedCount += n;
         root = v.bonusToken();
         return out;
     }
 
     /** Tokens this generation may still emit, by max_tokens and by the context. */
     private int tokensLeft() {
-        return Math.min(request.maxTokens() - generated.length,
-                contextLimit + 1 - request.promptTokens().length - generated.length);
+        return Math.min(request.maxTokens() - generatedCount,
+                contextLimit + 1 - request.promptTokens().length - generatedCount);
     }
 
     /** End of text, or a start token: llama2.c-trained models mark a new story with it. */
@@ -368,7 +371,7 @@ public final class GenerationSession implements AutoCloseable {
     }
 
     public int[] generatedTokens() {
-        return generated.clone();
+        return Arrays.copyOf(generated, generatedCount);
     }
 
     /** One per generated token when the request asked for log-probabilities. */
@@ -424,8 +427,8 @@ public final class GenerationSession implements AutoCloseable {
         }
         closed = true;
         int[] prompt = request.promptTokens();
-        int[] sequence = Arrays.copyOf(prompt, prompt.length + generated.length);
-        System.arraycopy(generated, 0, sequence, prompt.length, generated.length);
+        int[] sequence = Arrays.copyOf(prompt, prompt.length + generatedCount);
+        System.arraycopy(generated, 0, sequence, prompt.length, generatedCount);
         caches.release(sequence, targetCache, draft == null ? null : draft.cache(), !midStep);
     }
 
@@ -463,7 +466,7 @@ public final class GenerationSession implements AutoCloseable {
             ngrams = new ContextNgrams(NGRAM_ORDER);
             ngrams.append(prompt);
         }
-        for (int i = ngrams.size() - prompt.length; i < generated.length; i++) {
+        for (int i = ngrams.size() - prompt.length; i < generatedCount; i++) {
             ngrams.append(generated[i]);
         }
         return ngrams;

@@ -88,6 +88,24 @@ class AdjustedLogitsTest {
         }
     }
 
+    /** Past the session's first output buffer (64 tokens) nothing is lost or repeated, with penalties counting it all. */
+    @Test
+    void aLongOutputEqualsTheNaiveGreedyPastTheFirstBuffer() {
+        try (SpeculativeDecoder decoder = randomPair()) {
+            LanguageModel target = decoder.target();
+            int[] prompt = {1, 9};
+            LogitAdjustment a = new LogitAdjustment(Map.of(), 0.3, 0.2);
+            int[] expected = naiveGreedy(target, prompt, 150, a);
+            org.junit.jupiter.api.Assertions.assertTrue(expected.length > 64, "output of " + expected.length + " tokens");
+            for (String name : new String[] {"target-only", "dyspec-ngram"}) {
+                GenerationResult r = decoder.generate(new GenerationRequest(prompt, 150, SamplingParams.greedy(),
+                        BuiltinStrategies.byName(name), StrategyOptions.defaults().withBudget(8), List.of(), a,
+                        LogprobsRequest.NONE));
+                assertArrayEquals(expected, r.tokens(), name);
+            }
+        }
+    }
+
     @Test
     void logprobsAreTheTargetsOwnLogSoftmaxAtEveryEmittedTokenAndPromptToken() {
         try (SpeculativeDecoder decoder = randomPair()) {
