@@ -25,7 +25,7 @@ public final class BuiltinStrategies {
                 new DySpecThresholdStrategy(),
                 new DySpecStrategy(DySpecStrategy.CALIBRATED_NAME, acceptance, cost),
                 new DySpecThresholdStrategy(DySpecThresholdStrategy.CALIBRATED_NAME, acceptance),
-                new NgramTreeStrategy(),
+                new NgramTreeStrategy(acceptance, cost),
                 new DySpecStrategy(DySpecStrategy.NGRAM_NAME, acceptance, cost));
     }
 

@@ -72,22 +72,7 @@ class NgramTreeStrategyTest {
     void theTreeHoldsTheMostFrequentBranchesFirstAsContextPointMasses() {
         // after "1 2", the context continued with 3 4 twice and with 5 once
         ContextNgrams c = context(1, 2, 3, 4, 9, 1, 2, 5, 8, 1, 2, 3, 4, 7, 1, 2);
-        DraftHandle handle = new DraftHandle() {
-            @Override
-            public float[][] expand(TreeBuilder tree, int[] nodes) {
-                throw new AssertionError("no draft model");
-            }
-
-            @Override
-            public int vocabSize() {
-                return 10;
-            }
-
-            @Override
-            public ContextNgrams context() {
-                return c;
-            }
-        };
+        DraftHandle handle = contextOnly(c);
         NgramTreeStrategy strategy = new NgramTreeStrategy();
         TokenTree small = strategy.grow(handle, 2, StrategyOptions.defaults().withBudget(2), SamplingParams.greedy(),
                 new SplittableRandom(1));
@@ -109,5 +94,78 @@ class NgramTreeStrategyTest {
         }
         assertEquals(List.of(3, 5), firstLevel, "3 (two occurrences) before 5 (one)");
         assertTrue(wide.value(wide.child(0, 0)) > wide.value(wide.child(0, 1)));
+    }
+
+    private static DraftHandle contextOnly(ContextNgrams c) {
+        return new DraftHandle() {
+            @Override
+            public float[][] expand(TreeBuilder tree, int[] nodes) {
+                throw new AssertionError("no draft model");
+            }
+
+            @Override
+            public int vocabSize() {
+                return 10;
+            }
+
+            @Override
+            public ContextNgrams context() {
+                return c;
+            }
+        };
+    }
+
+    /**
+     * With adaptive size a proposal joins only while R·a_ctx pays for its row: all of them where rows are cheap
+     * and proposals are accepted, none where they are rarely accepted (what T = 1 learns), the first few between.
+     */
+    @Test
+    void adaptiveSizeAddsProposalsOnlyWhileTheyPayForTheirRows() {
+        ContextNgrams c = context(1, 2, 3, 4, 9, 1, 2, 5, 8, 1, 2, 3, 4, 7, 1, 2);
+        StrategyOptions adaptive = StrategyOptions.defaults().withBudget(6).withAdaptiveSize(true);
+        dev.dyspec.api.TreeCost cheapRows = n -> 1.0 + 0.01 * n;
+        dev.dyspec.api.AcceptanceEstimator sure = new dev.dyspec.api.AcceptanceEstimator() {
+            @Override
+            public double acceptance(double r, int depth, SamplingParams params) {
+                return r;
+            }
+
+            @Override
+            public double contextAcceptance(dev.dyspec.api.ContextEvidence evidence, SamplingParams params) {
+                return 0.95;
+            }
+        };
+        dev.dyspec.api.AcceptanceEstimator rarely = new dev.dyspec.api.AcceptanceEstimator() {
+            @Override
+            public double acceptance(double r, int depth, SamplingParams params) {
+                return r;
+            }
+
+            @Override
+            public double contextAcceptance(dev.dyspec.api.ContextEvidence evidence, SamplingParams params) {
+                return 0.02;
+            }
+        };
+        TokenTree all = new NgramTreeStrategy(sure, cheapRows).grow(contextOnly(c), 2, adaptive, SamplingParams.greedy(),
+                new SplittableRandom(1));
+        TokenTree plain = new NgramTreeStrategy().grow(contextOnly(c), 2, StrategyOptions.defaults().withBudget(6),
+                SamplingParams.greedy(), new SplittableRandom(1));
+        assertEquals(plain.size(), all.size(), "every proposal pays: the same tree as without adaptive size");
+        TokenTree none = new NgramTreeStrategy(rarely, n -> 1.0 + 0.05 * n).grow(contextOnly(c), 2, adaptive,
+                SamplingParams.greedy(), new SplittableRandom(1));
+        assertEquals(1, none.size(), "proposals accepted 2% of the time do not pay for a row costing 5% of a step");
+        // a row costs 90% of a step: the first proposal (0.95 > 0.9) pays, the one below it (0.95 · 0.95) does
+        // not once the step already expects 1.95 tokens: 0.9025 < 1.95 · 0.9 / 1.9
+        TokenTree some = new NgramTreeStrategy(sure, n -> 1.0 + 0.9 * n).grow(contextOnly(c), 2, adaptive,
+                SamplingParams.greedy(), new SplittableRandom(1));
+        assertEquals(2, some.size());
+    }
+
+    @Test
+    void adaptiveSizeWithoutACostModelIsRefused() {
+        StrategyOptions adaptive = StrategyOptions.defaults().withBudget(6).withAdaptiveSize(true);
+        org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> new NgramTreeStrategy().validate(adaptive, 64));
+        new NgramTreeStrategy(dev.dyspec.api.AcceptanceEstimator.IDENTITY, n -> 1.0).validate(adaptive, 64);
     }
 }

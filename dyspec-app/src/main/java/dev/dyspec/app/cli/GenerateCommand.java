@@ -12,6 +12,7 @@ import dev.dyspec.core.model.DeviceSelector;
 import dev.dyspec.core.model.LanguageModel;
 import dev.dyspec.core.model.ModelLoader;
 import dev.dyspec.api.TreeCost;
+import dev.dyspec.core.model.CausalLm;
 import dev.dyspec.core.model.MeasuredTreeCost;
 import dev.dyspec.strategies.AcceptanceModel;
 import dev.dyspec.strategies.BuiltinStrategies;
@@ -99,8 +100,9 @@ public final class GenerateCommand {
             // the forward costs of the loaded pair first.
             AcceptanceModel acceptance = new AcceptanceModel();
             decoder.addObserver(acceptance);
-            TreeCost cost = adaptive && draft != null ? MeasuredTreeCost.measure(target.lm(), draft.lm(), maxBudget)
-                    .follow(target.lm(), draft.lm()) : null;
+            CausalLm draftLm = draft == null ? null : draft.lm();
+            TreeCost cost = adaptive ? MeasuredTreeCost.measure(target.lm(), draftLm, maxBudget)
+                    .follow(target.lm(), draftLm) : null;
             strategy = BuiltinStrategies.byName(BuiltinStrategies.all(acceptance, cost), strategyName);
             strategy.validate(options, maxBudget);
             int[] prompt = decoder.encodePrompt(a.get("prompt", ""));

@@ -52,8 +52,8 @@ public class StrategyConfiguration {
     }
 
     @Bean
-    TreeStrategy ngramTreeStrategy() {
-        return new NgramTreeStrategy();
+    TreeStrategy ngramTreeStrategy(AcceptanceModel acceptance, SwappableTreeCost cost) {
+        return new NgramTreeStrategy(acceptance, cost);
     }
 
     @Bean

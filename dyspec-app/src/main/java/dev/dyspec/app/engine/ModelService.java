@@ -8,6 +8,7 @@ import dev.dyspec.strategies.AcceptanceModel;
 import dev.dyspec.core.decode.SpeculativeDecoder;
 import dev.dyspec.core.engine.EngineWarmUp;
 import dev.dyspec.core.engine.InferenceEngine;
+import dev.dyspec.core.model.CausalLm;
 import dev.dyspec.core.model.DeviceSelector;
 import dev.dyspec.core.model.ForwardBackend;
 import dev.dyspec.core.model.LanguageModel;
@@ -81,9 +82,11 @@ public class ModelService implements SmartLifecycle {
             LanguageModel targetModel = loader.load(target);
             LanguageModel draftModel = draft != null ? loader.load(draft) : null;
             SpeculativeDecoder decoder = new SpeculativeDecoder(targetModel, draftModel, properties.maxBudget());
-            if (draftModel != null && properties.calibration().measureCost()) {
-                treeCost.measured(MeasuredTreeCost.measure(targetModel.lm(), draftModel.lm(), properties.maxBudget())
-                        .follow(targetModel.lm(), draftModel.lm()));
+            if (properties.calibration().measureCost()) {
+                // without a draft the target's curve still prices context proposals (ngram-tree, adaptive)
+                CausalLm draftLm = draftModel == null ? null : draftModel.lm();
+                treeCost.measured(MeasuredTreeCost.measure(targetModel.lm(), draftLm, properties.maxBudget())
+                        .follow(targetModel.lm(), draftLm));
             }
             modelName = m.name().isBlank() ? targetModel.name() : m.name();
             InferenceEngine started = new InferenceEngine(decoder, new InferenceEngine.Limits(properties.limits().maxConcurrent(),

@@ -41,7 +41,7 @@ public final class MeasuredTreeCost implements TreeCost {
     }
 
     /**
-     * Keeps the points up to date with the forwards the models run from now on: a target forward whose every
+     * Keeps the points up to date with the forwards the models run from now on (the draft may be null): a target forward whose every
      * row was scored moves the point of its size (when one is kept) towards its time, a one-row draft forward
      * the draft's cost per node. Prefill and mixed forwards are left out: they skip the output head.
      */
@@ -51,11 +51,13 @@ public final class MeasuredTreeCost implements TreeCost {
                 observeTarget(rows, nanos / 1e6);
             }
         });
-        draft.observeForwards((rows, scored, nanos) -> {
-            if (rows == 1 && scored == 1) {
-                observeDraft(nanos / 1e6);
-            }
-        });
+        if (draft != null) {
+            draft.observeForwards((rows, scored, nanos) -> {
+                if (rows == 1 && scored == 1) {
+                    observeDraft(nanos / 1e6);
+                }
+            });
+        }
         return this;
     }
 
@@ -112,15 +114,21 @@ public final class MeasuredTreeCost implements TreeCost {
         return java.util.Arrays.copyOf(sizes, n);
     }
 
-    /** Measures both models after a typical context (128 tokens or what fits). */
+    /**
+     * Measures both models after a typical context (128 tokens or what fits); without a draft (null) a node
+     * costs only its target row, as context proposals do.
+     */
     public static MeasuredTreeCost measure(CausalLm target, CausalLm draft, int maxNodes) {
         int[] used = measuredSizes(maxNodes);
         int n = used.length;
         int context = Math.max(0, Math.min(128, target.rotaryPositions() - used[n - 1] - 1));
         // a first pass warms the JIT and the allocator; only the second pass is kept
         ForwardCostCurve.measure(target, new int[] {context}, used, 5, 3);
-        ForwardCostCurve.measure(draft, new int[] {context}, new int[] {1}, 20, 3);
         ForwardCostCurve.Table t = ForwardCostCurve.measure(target, new int[] {context}, used, 3, 9);
+        if (draft == null) {
+            return new MeasuredTreeCost(used, t.millis()[0], 0);
+        }
+        ForwardCostCurve.measure(draft, new int[] {context}, new int[] {1}, 20, 3);
         ForwardCostCurve.Table d = ForwardCostCurve.measure(draft, new int[] {context}, new int[] {1}, 3, 15);
         return new MeasuredTreeCost(used, t.millis()[0], d.millis()[0][0]);
     }

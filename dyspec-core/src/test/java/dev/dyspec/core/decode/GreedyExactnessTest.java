@@ -79,7 +79,7 @@ class GreedyExactnessTest {
             List<TreeStrategy> strategies = BuiltinStrategies.all(model, cost);
             int[] prompt = {1, 9, 17, 33};
             GenerationResult reference = decoder.generate(request(prompt, 60, new TargetOnlyStrategy(), 1));
-            for (String name : List.of("dyspec-calibrated", "dyspec-calibrated-threshold", "dyspec")) {
+            for (String name : List.of("dyspec-calibrated", "dyspec-calibrated-threshold", "dyspec", "ngram-tree")) {
                 for (boolean adaptive : new boolean[] {false, true}) {
                     StrategyOptions options = StrategyOptions.defaults().withBudget(24).withThreshold(0.02)
                             .withAdaptiveSize(adaptive && !name.endsWith("threshold"));

@@ -100,7 +100,8 @@ class SamplingLosslessTest {
             }
             long examined = java.util.Arrays.stream(model.contextCounts(AcceptanceModel.Band.of(
                     new SamplingParams(temperature, topP, 0)))).mapToLong(c -> c[1]).sum();
-            assertTrue(examined > SAMPLES, "context proposals were verified " + examined + " times");
+            // the check had material: half the runs size their trees adaptively and skip proposals that do not pay
+            assertTrue(examined > SAMPLES / 2, "context proposals were verified " + examined + " times");
         }
     }
 
