@@ -112,6 +112,11 @@ final class DySpecGrowth {
     TokenTree grow() {
         int budget = options.budget();
         List<Integer> pending = new ArrayList<>(List.of(0)); // added, not yet run through the draft
+        if (cost != null) {
+            // context proposals need no draft forward: those that pay go in first, so the first forward is judged
+            // by what they leave to draw (R·a(1) after them) and runs once for the root and them together
+            pending.addAll(contextRound());
+        }
         while (nodes < budget) {
             if (!pending.isEmpty() && forwardMayPay(pending)) {
                 expand(pending);
@@ -144,6 +149,24 @@ final class DySpecGrowth {
             }
         }
         return tree.build();
+    }
+
+    /** Before any draft forward only proposals are queued: adds those that pay, best first. */
+    private List<Integer> contextRound() {
+        List<Integer> added = new ArrayList<>();
+        while (nodes < options.budget()) {
+            Candidate best = freshBest();
+            if (best == null || best.proposal() == null
+                    || !SizeRule.worthAdding(expectedValue(best), valueSum, nodes, forwards, false, cost, company)) {
+                break;
+            }
+            heap.poll();
+            int child = propose(best.node(), best.proposal());
+            if (child >= 0) {
+                added.add(child);
+            }
+        }
+        return added;
     }
 
     /** Whether a child of a pending node could still be added: otherwise their draft forward is waste. */

@@ -95,6 +95,32 @@ class DySpecGrowthTest {
         }
     }
 
+    /**
+     * With adaptive size, context proposals that pay go in before any draft forward: a confident context chain
+     * leaves the root too little to draw for its forward to pay, so none runs (before, the root was expanded
+     * first, always); a doubtful one leaves room, and one forward covers the root and the proposals together.
+     */
+    @Test
+    void adaptiveSizeTakesPayingContextProposalsBeforeTheFirstDraftForward() {
+        ContextNgrams context = new ContextNgrams(4);
+        context.append(new int[] {1, 2, 3, 5, 7, 9, 1, 2, 3, 5, 7, 9, 1, 2, 3});
+        TreeCost cost = byForwards((nodes, draftForwards) -> 1.0 + 0.05 * nodes + 0.3 * draftForwards);
+        FakeDraft confident = withContext(context);
+        TokenTree chain = new DySpecStrategy(DySpecStrategy.NGRAM_NAME, paperWithContextAcceptance(0.99), cost)
+                .grow(confident, 3, StrategyOptions.defaults().withBudget(8).withAdaptiveSize(true),
+                        SamplingParams.greedy(), new SplittableRandom(1));
+        assertTrue(chain.size() > 3, "the context's chain went in: " + chain.size() + " nodes");
+        assertEquals(0, confident.forwards.size(), "no draft forward: after the chain the root has 1% left to draw");
+
+        FakeDraft doubtful = withContext(context);
+        TokenTree mixed = new DySpecStrategy(DySpecStrategy.NGRAM_NAME, paperWithContextAcceptance(0.3), cost)
+                .grow(doubtful, 3, StrategyOptions.defaults().withBudget(8).withAdaptiveSize(true),
+                        SamplingParams.greedy(), new SplittableRandom(1));
+        assertTrue(mixed.size() > 1);
+        assertTrue(doubtful.forwards.size() > 0, "a doubtful context leaves the draft something to add");
+        assertTrue(Arrays.stream(doubtful.forwards.get(0)).anyMatch(n -> n == 0), "the first forward expands the root");
+    }
+
     @Test
     void theNgramHybridMixesContextProposalsWithDraftDrawsAndFollowsALearnedContextAcceptance() {
         ContextNgrams context = new ContextNgrams(4);
