@@ -124,28 +124,8 @@ class NgramTreeStrategyTest {
         ContextNgrams c = context(1, 2, 3, 4, 9, 1, 2, 5, 8, 1, 2, 3, 4, 7, 1, 2);
         StrategyOptions adaptive = StrategyOptions.defaults().withBudget(6).withAdaptiveSize(true);
         dev.dyspec.api.TreeCost cheapRows = n -> 1.0 + 0.01 * n;
-        dev.dyspec.api.AcceptanceEstimator sure = new dev.dyspec.api.AcceptanceEstimator() {
-            @Override
-            public double acceptance(double r, int depth, SamplingParams params) {
-                return r;
-            }
-
-            @Override
-            public double contextAcceptance(dev.dyspec.api.ContextEvidence evidence, SamplingParams params) {
-                return 0.95;
-            }
-        };
-        dev.dyspec.api.AcceptanceEstimator rarely = new dev.dyspec.api.AcceptanceEstimator() {
-            @Override
-            public double acceptance(double r, int depth, SamplingParams params) {
-                return r;
-            }
-
-            @Override
-            public double contextAcceptance(dev.dyspec.api.ContextEvidence evidence, SamplingParams params) {
-                return 0.02;
-            }
-        };
+        dev.dyspec.api.AcceptanceEstimator sure = acceptingContext(0.95);
+        dev.dyspec.api.AcceptanceEstimator rarely = acceptingContext(0.02);
         TokenTree all = new NgramTreeStrategy(sure, cheapRows).grow(contextOnly(c), 2, adaptive, SamplingParams.greedy(),
                 new SplittableRandom(1));
         TokenTree plain = new NgramTreeStrategy().grow(contextOnly(c), 2, StrategyOptions.defaults().withBudget(6),
@@ -159,6 +139,21 @@ class NgramTreeStrategyTest {
         TokenTree some = new NgramTreeStrategy(sure, n -> 1.0 + 0.9 * n).grow(contextOnly(c), 2, adaptive,
                 SamplingParams.greedy(), new SplittableRandom(1));
         assertEquals(2, some.size());
+    }
+
+    /** Draws accepted as the paper assumes, context proposals with a fixed probability. */
+    private static dev.dyspec.api.AcceptanceEstimator acceptingContext(double a) {
+        return new dev.dyspec.api.AcceptanceEstimator() {
+            @Override
+            public double acceptance(double r, int depth, SamplingParams params) {
+                return r;
+            }
+
+            @Override
+            public double contextAcceptance(dev.dyspec.api.ContextEvidence evidence, SamplingParams params) {
+                return a;
+            }
+        };
     }
 
     @Test

@@ -38,18 +38,16 @@ final class PrefixCache implements SpeculativeDecoder.SessionCaches {
     }
 
     private static final class Entry {
-        final int[] tokens;     // the sequence whose first targetValid (draftValid) entries the caches hold
+        final int[] tokens;     // what the target cache holds; the draft cache holds the first draftValid of them
         final KvCache target;
         final KvCache draft;    // null: cached by a generation without the draft
-        final int targetValid;
         final int draftValid;
         long used;
 
-        Entry(int[] tokens, KvCache target, KvCache draft, int targetValid, int draftValid, long used) {
+        Entry(int[] tokens, KvCache target, KvCache draft, int draftValid, long used) {
             this.tokens = tokens;
             this.target = target;
             this.draft = draft;
-            this.targetValid = targetValid;
             this.draftValid = draftValid;
             this.used = used;
         }
@@ -91,7 +89,7 @@ final class PrefixCache implements SpeculativeDecoder.SessionCaches {
         int draftShared = 0;
         if (enabled && reuse) {
             for (Entry e : entries) {
-                int n = sharedPrefix(e.tokens, e.targetValid, prompt, prompt.length - 1);
+                int n = sharedPrefix(e.tokens, prompt, prompt.length - 1);
                 int d = needsDraft && e.draft != null ? Math.min(n, e.draftValid) : 0;
                 if (n > shared || n == shared && d > draftShared) {
                     best = e;
@@ -168,13 +166,13 @@ final class PrefixCache implements SpeculativeDecoder.SessionCaches {
         // an entry the new one extends answers nothing the new one does not, and holds slots
         for (var it = entries.iterator(); it.hasNext(); ) {
             Entry e = it.next();
-            if (e.targetValid <= targetValid && (e.draft == null || e.draftValid <= draftValid)
-                    && sharedPrefix(e.tokens, e.targetValid, sequence, targetValid) == e.targetValid) {
+            if (e.tokens.length <= targetValid && (e.draft == null || e.draftValid <= draftValid)
+                    && sharedPrefix(e.tokens, sequence, targetValid) == e.tokens.length) {
                 it.remove();
                 e.close();
             }
         }
-        entries.add(new Entry(Arrays.copyOf(sequence, targetValid), target, draft, targetValid, draftValid, ++clock));
+        entries.add(new Entry(Arrays.copyOf(sequence, targetValid), target, draft, draftValid, ++clock));
     }
 
     /** Entries held now: each holds one target pool slot (and one draft pool slot when it has a draft cache). */
@@ -220,9 +218,9 @@ final class PrefixCache implements SpeculativeDecoder.SessionCaches {
         }
     }
 
-    /** How many leading tokens a[0, aLength) and b[0, bLength) share. */
-    private static int sharedPrefix(int[] a, int aLength, int[] b, int bLength) {
-        int n = Math.min(Math.min(aLength, a.length), Math.min(bLength, b.length));
+    /** How many leading tokens a and b[0, bLength) share. */
+    private static int sharedPrefix(int[] a, int[] b, int bLength) {
+        int n = Math.min(a.length, Math.min(bLength, b.length));
         int mismatch = Arrays.mismatch(a, 0, n, b, 0, n);
         return mismatch < 0 ? n : mismatch;
     }

@@ -64,7 +64,8 @@ public final class TreeVerifier {
 
     private Verification verifySampled(TokenTree tree, float[][] targetLogits, SamplingParams params,
                                        RandomGenerator random) {
-        List<Integer> path = new ArrayList<>(List.of(0));
+        int[] path = new int[tree.size()]; // a path visits each node at most once; path[0] is the root, 0
+        int length = 1;
         List<Verification.ChildOutcome> examined = new ArrayList<>();
         int node = 0;
         while (true) {
@@ -124,9 +125,9 @@ public final class TreeVerifier {
                 if (bonus < 0) { // residual lost all mass to rounding: fall back to the target's mode
                     bonus = Distributions.argmax(targetLogits[node]);
                 }
-                return new Verification(toArray(path), bonus, examined);
+                return new Verification(Arrays.copyOf(path, length), bonus, examined);
             }
-            path.add(accepted);
+            path[length++] = accepted;
             node = accepted;
         }
     }
@@ -204,13 +205,5 @@ public final class TreeVerifier {
             }
             return last; // rounding left target at the end: the last token with weight
         }
-    }
-
-    private static int[] toArray(List<Integer> list) {
-        int[] out = new int[list.size()];
-        for (int i = 0; i < out.length; i++) {
-            out[i] = list.get(i);
-        }
-        return out;
     }
 }

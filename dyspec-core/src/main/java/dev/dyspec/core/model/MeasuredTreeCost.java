@@ -65,27 +65,17 @@ public final class MeasuredTreeCost implements TreeCost {
     void observeTarget(int rows, double ms) {
         int point = java.util.Arrays.binarySearch(sizes, rows);
         if (point >= 0) {
-            learn(targetMs, point, ms);
+            targetMs.getAndUpdate(point, bits -> movedBits(bits, ms));
         }
     }
 
     /** A one-row draft forward took {@code ms}. */
     void observeDraft(double ms) {
-        long bits;
-        long next;
-        do {
-            bits = draftMsPerNode.get();
-            next = Double.doubleToRawLongBits(moved(Double.longBitsToDouble(bits), ms));
-        } while (!draftMsPerNode.compareAndSet(bits, next));
+        draftMsPerNode.getAndUpdate(bits -> movedBits(bits, ms));
     }
 
-    private static void learn(AtomicLongArray points, int point, double ms) {
-        long bits;
-        long next;
-        do {
-            bits = points.get(point);
-            next = Double.doubleToRawLongBits(moved(Double.longBitsToDouble(bits), ms));
-        } while (!points.compareAndSet(point, bits, next));
+    private static long movedBits(long bits, double observed) {
+        return Double.doubleToRawLongBits(moved(Double.longBitsToDouble(bits), observed));
     }
 
     private static double moved(double current, double observed) {
