@@ -35,10 +35,13 @@ public final class ServeBenchRunner {
      * @param distinctPrompts each level goes on where the previous one stopped in the prompt list, so no prompt
      *                        is sent twice while the list lasts and a server's prefix cache finds no repeats;
      *                        otherwise every level sends the list from its start
+     * @param warmupSeconds how long the strategies are driven at the highest concurrency, in turn and unmeasured,
+     *                      before the first level: the server's JIT compiles its batched paths then, not during
+     *                      the levels (on 2 cores it went on compiling for 40 s into a run without it)
      */
     public record Settings(String url, String managementUrl, String apiKey, List<Integer> concurrency,
                            List<String> strategies, int requestsPerLevel, int maxTokens, double temperature, int budget,
-                           boolean adaptiveSize, List<BenchPrompt> prompts, boolean distinctPrompts) {
+                           boolean adaptiveSize, List<BenchPrompt> prompts, boolean distinctPrompts, double warmupSeconds) {
     }
 
     private record Outcome(String category, int tokens, int promptTokens, int cachedPromptTokens, double ttftMs,
@@ -57,8 +60,12 @@ public final class ServeBenchRunner {
     /** @param progress told of each finished level */
     public List<ServeLevel> run(java.util.function.Consumer<ServeLevel> progress) throws IOException, InterruptedException {
         List<ServeLevel> levels = new ArrayList<>();
+        int busiest = s.concurrency().stream().mapToInt(Integer::intValue).max().orElse(1);
         for (String strategy : s.strategies()) {
-            send(strategy, s.distinctPrompts() ? promptOffset++ : 0, 8); // warm-up: first-call costs stay out of the first level
+            warmUp(strategy, busiest, (long) (s.warmupSeconds() * 1e9 / s.strategies().size()));
+        }
+        for (String strategy : s.strategies()) {
+            send(strategy, s.distinctPrompts() ? promptOffset++ : 0, 8); // first-call costs stay out of the first level
             for (int c : s.concurrency()) {
                 ServeLevel level = level(strategy, c);
                 levels.add(level);
@@ -66,6 +73,45 @@ public final class ServeBenchRunner {
             }
         }
         return levels;
+    }
+
+    /** {@code concurrency} clients send completions back to back for {@code nanos}; nothing is measured. */
+    private void warmUp(String strategy, int concurrency, long nanos) throws InterruptedException {
+        if (nanos <= 0) {
+            return;
+        }
+        long deadline = System.nanoTime() + nanos;
+        AtomicInteger next = new AtomicInteger(promptOffset);
+        ExecutorService clients = Executors.newFixedThreadPool(concurrency);
+        try {
+            List<Future<?>> running = new ArrayList<>();
+            for (int c = 0; c < concurrency; c++) {
+                running.add(clients.submit(() -> {
+                    while (System.nanoTime() < deadline) {
+                        try {
+                            send(strategy, next.getAndIncrement(), s.maxTokens());
+                        } catch (IOException | RuntimeException e) {
+                            // a level that fails the same way reports it
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            return;
+                        }
+                    }
+                }));
+            }
+            for (Future<?> f : running) {
+                try {
+                    f.get();
+                } catch (java.util.concurrent.ExecutionException e) {
+                    // as above
+                }
+            }
+        } finally {
+            clients.shutdown();
+        }
+        if (s.distinctPrompts()) {
+            promptOffset = next.get();
+        }
     }
 
     private ServeLevel level(String strategy, int concurrency) throws InterruptedException {

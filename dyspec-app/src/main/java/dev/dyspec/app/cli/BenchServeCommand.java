@@ -27,7 +27,7 @@ public final class BenchServeCommand {
 
     static final Set<String> VALUED = Set.of("target", "draft", "url", "management-url", "api-key", "concurrency",
             "strategies", "requests", "max-tokens", "temperature", "budget", "prompts", "out", "max-concurrent",
-            "max-batch-rows", "reuse-prefixes", "prefix-cache-slots");
+            "max-batch-rows", "reuse-prefixes", "prefix-cache-slots", "warmup-seconds");
     static final Set<String> FLAGS = Set.of("json", "adaptive", "distinct-prompts");
 
     private final PrintStream out;
@@ -41,6 +41,10 @@ public final class BenchServeCommand {
     public int run(String[] args) throws IOException, InterruptedException {
         CliArgs a = CliArgs.parse(args, 1, VALUED, FLAGS);
         List<Integer> concurrency = ints(a.get("concurrency", "1,2,4,8,16"), "--concurrency");
+        double warmupSeconds = a.getDouble("warmup-seconds", 10);
+        if (!(warmupSeconds >= 0)) {
+            throw new CliException("--warmup-seconds must be 0 or more, got " + warmupSeconds);
+        }
         List<String> strategies = Arrays.stream(a.get("strategies", "target-only,chain,dyspec,dyspec-calibrated").split(","))
                 .map(String::strip).filter(x -> !x.isEmpty()).toList();
         int maxConcurrent = concurrency.stream().mapToInt(Integer::intValue).max().orElse(1);
@@ -88,7 +92,7 @@ public final class BenchServeCommand {
             ServeBenchRunner runner = new ServeBenchRunner(new ServeBenchRunner.Settings(url, management,
                     a.get("api-key", null), concurrency, strategies, a.getInt("requests", 2 * maxConcurrent),
                     a.getInt("max-tokens", 64), a.getDouble("temperature", 0), a.getInt("budget", 8), a.has("adaptive"), prompts,
-                    a.has("distinct-prompts")));
+                    a.has("distinct-prompts"), warmupSeconds));
             List<ServeLevel> levels = runner.run(l -> err.printf(Locale.ROOT,
                     "%-20s %3d streams  %7.1f tokens/s  ttft p50 %6.0f ms  gap p95 %6.1f ms  tau %.2f  rows/forward %.1f%n",
                     l.strategy(), l.concurrency(), l.tokensPerSecond(), l.ttftP50Ms(), l.itlP95Ms(), l.tau(),

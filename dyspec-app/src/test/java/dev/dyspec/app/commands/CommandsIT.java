@@ -114,7 +114,7 @@ class CommandsIT {
     void benchServeStartsAServerDrivesItWithConcurrentStreamsAndWritesItsReport() throws Exception {
         Path out = dir.resolve("bench-serve");
         Run r = dyspec("bench-serve", "--concurrency", "1,3", "--strategies", "target-only,dyspec-calibrated",
-                "--requests", "3", "--max-tokens", "8", "--out", out.toString(), "--json");
+                "--requests", "3", "--max-tokens", "8", "--warmup-seconds", "1", "--out", out.toString(), "--json");
         assertThat(r.code()).as(r.err()).isZero();
         JsonNode report = json.readTree(r.out());
         assertThat(report.get("levels")).hasSize(4);

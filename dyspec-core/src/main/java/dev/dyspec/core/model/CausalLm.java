@@ -46,6 +46,12 @@ public final class CausalLm implements AutoCloseable {
      *     probability zero for every strategy and a pair may differ in padding.
      */
     public CausalLm(Checkpoint checkpoint, Device device, int rotaryPositions, int scoredVocab, ForwardBackend backend) {
+        this(checkpoint, device, rotaryPositions, scoredVocab, backend, ForwardThreads.defaultThreads());
+    }
+
+    /** @param forwardThreads threads the Java kernel's forward may share its work with, its caller included */
+    CausalLm(Checkpoint checkpoint, Device device, int rotaryPositions, int scoredVocab, ForwardBackend backend,
+             int forwardThreads) {
         this.config = checkpoint.config();
         PreparedWeights weights = new PreparedWeights(checkpoint, scoredVocab, backend == ForwardBackend.JAVA ? HalfMatmul.panelColumns() : 0);
         this.scoredVocab = scoredVocab;
@@ -54,7 +60,7 @@ public final class CausalLm implements AutoCloseable {
         this.backend = backend;
         this.weightStorage = weights.storage();
         RotaryTable rotary = new RotaryTable(config.headSize(), rotaryPositions, config.ropeTheta(), config.architecture().rope());
-        this.kernel = backend == ForwardBackend.JAVA ? new JavaKernel(weights, rotary, MatmulThreads.defaultThreads()) : new TorchKernel(weights, rotary, device);
+        this.kernel = backend == ForwardBackend.JAVA ? new JavaKernel(weights, rotary, forwardThreads) : new TorchKernel(weights, rotary, device);
     }
 
     public ModelConfig config() {

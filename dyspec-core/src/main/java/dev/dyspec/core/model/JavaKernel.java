@@ -15,7 +15,7 @@ final class JavaKernel implements ForwardKernel {
     private final ModelConfig config;
     private final PreparedWeights w;
     private final RotaryTable rotary;
-    private final MatmulThreads threads;
+    private final ForwardThreads threads;
     private final long layerMultiplyAdds; // per row, all layers
 
     /** @param threads threads a forward's products may use, the caller's included */
@@ -23,7 +23,7 @@ final class JavaKernel implements ForwardKernel {
         this.config = weights.config;
         this.w = weights;
         this.rotary = rotary;
-        this.threads = new MatmulThreads(threads, "forward");
+        this.threads = new ForwardThreads(threads, "forward");
         int d = config.hiddenSize();
         this.layerMultiplyAdds = (long) config.numLayers()
                 * ((long) d * weights.qkvWidth() + (long) config.qDim() * d + 3L * d * config.intermediateSize());
@@ -76,17 +76,18 @@ final class JavaKernel implements ForwardKernel {
             rotateQueriesAndKeys(qkv, total, positions, l);
             for (int b = 0; b < batch.size(); b++) { // each sequence has its own slot: one's store cannot reach another's attention
                 store(batch.get(b), offset[b], qkv, storage[b], l);
-                attend(batch.get(b), offset[b], qkv, storage[b], l, attn);
             }
+            int layer = l;
+            int heads = config.numHeads();
+            threads.forEach(held, batch.size() * heads, p -> attend(batch.get(p / heads), offset[p / heads], p % heads,
+                    qkv, storage[p / heads], layer, attn));
             threads.matmul(held, attn, total, w.wo[l], sum);
             addBias(sum, total, w.bo == null ? null : w.bo[l]);
             add(x, sum);
             rmsNormalized(x, h, total, d, w.ffnNorm[l]);
             threads.matmul(held, h, total, w.wGateUp[l], gateUp);
             addBias(gateUp, total, w.bGateUp == null ? null : w.bGateUp[l]);
-            for (int r = 0; r < total; r++) {
-                VectorMath.swiglu(gateUp, r * 2 * hidden, hidden, act, r * hidden);
-            }
+            threads.forEach(held, total, r -> VectorMath.swiglu(gateUp, r * 2 * hidden, hidden, act, r * hidden));
             threads.matmul(held, act, total, w.wDown[l], sum);
             addBias(sum, total, w.bDown == null ? null : w.bDown[l]);
             add(x, sum);
@@ -149,15 +150,15 @@ final class JavaKernel implements ForwardKernel {
     }
 
     /**
-     * Each new row's attention over its sequence: the committed prefix, then the scratch entries and new
-     * rows its mask allows. Scores are computed for every position (vectorized over positions), the
-     * softmax only over visible ones: masked entries are left out, which is what their additive -1e9 gives
-     * in {@link TorchKernel} (exp underflows to 0).
+     * One head's attention for each new row of a sequence: over the committed prefix, then the scratch
+     * entries and new rows its mask allows. Scores are computed for every position (vectorized over
+     * positions), the softmax only over visible ones: masked entries are left out, which is what their
+     * additive -1e9 gives in {@link TorchKernel} (exp underflows to 0). Writes only that head's columns of
+     * the sequence's rows, so (sequence, head) pairs can run on different threads.
      */
-    private void attend(CausalLm.Rows r, int first, float[] qkv, HeapKvStorage storage, int layer, float[] attn) {
+    private void attend(CausalLm.Rows r, int first, int head, float[] qkv, HeapKvStorage storage, int layer, float[] attn) {
         int hd = config.headSize();
-        int heads = config.numHeads();
-        int group = heads / config.numKvHeads();
+        int group = config.numHeads() / config.numKvHeads();
         int kvDim = config.kvDim();
         int width = w.qkvWidth();
         int committed = r.cache().committed();
@@ -166,30 +167,28 @@ final class JavaKernel implements ForwardKernel {
         int capacity = storage.capacity;
         float[] keys = storage.keys[layer][r.cache().slot()];
         float[] values = storage.values[layer][r.cache().slot()];
+        int kv = (head / group) * hd;
         int[] visible = new int[length];
         float[] scores = new float[length];
         float[] probs = new float[length];
+        for (int j = 0; j < committed; j++) {
+            visible[j] = j;
+        }
         for (int i = 0; i < n; i++) {
             boolean[] mask = r.attend()[i];
             int count = committed;
-            for (int j = 0; j < committed; j++) {
-                visible[j] = j;
-            }
             for (int j = committed; j < length; j++) {
                 if (mask[j - committed]) {
                     visible[count++] = j;
                 }
             }
             int row = first + i;
-            for (int head = 0; head < heads; head++) {
-                int kv = (head / group) * hd;
-                VectorMath.scores(qkv, row * width + head * hd, keys, kv * capacity, capacity, hd, length, scores);
-                for (int c = 0; c < count; c++) {
-                    probs[c] = scores[visible[c]];
-                }
-                VectorMath.softmax(probs, count);
-                VectorMath.weightedRows(probs, visible, count, values, kvDim, kv, attn, row * config.qDim() + head * hd, hd);
+            VectorMath.scores(qkv, row * width + head * hd, keys, kv * capacity, capacity, hd, length, scores);
+            for (int c = 0; c < count; c++) {
+                probs[c] = scores[visible[c]];
             }
+            VectorMath.softmax(probs, count);
+            VectorMath.weightedRows(probs, visible, count, values, kvDim, kv, attn, row * config.qDim() + head * hd, hd);
         }
     }
 

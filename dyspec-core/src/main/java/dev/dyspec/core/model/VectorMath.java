@@ -33,7 +33,7 @@ final class VectorMath {
 
     /**
      * Columns {@code [from, to)} of {@link #matmul}; {@code from} a multiple of {@link #lanes()}, and of
-     * {@link HalfMatmul#panelColumns()} for half weights ({@link MatmulThreads} cuts at multiples of both).
+     * {@link HalfMatmul#panelColumns()} for half weights ({@link ForwardThreads} cuts at multiples of both).
      */
     static void stripColumns(float[] x, int n, WeightMatrix w, float[] y, int from, int to) {
         if (w.storage == WeightMatrix.Storage.F32) {

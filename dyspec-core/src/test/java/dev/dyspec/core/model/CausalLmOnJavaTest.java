@@ -54,6 +54,35 @@ class CausalLmOnJavaTest extends CausalLmTest {
         }
     }
 
+    /** Sharing a forward's products and attention between threads changes who computes a value, never its bits. */
+    @Test
+    void aBatchScoresBitForBitTheSameOnOneThreadAndOnSeveral() {
+        ModelConfig config = RandomModels.config(128, 256, 2, 4, 2, 97, 128, false);
+        Checkpoint checkpoint = RandomModels.checkpoint(config, 31);
+        List<List<float[][]>> byThreads = new ArrayList<>();
+        for (int threads : new int[] {1, 3}) {
+            Random random = new Random(5);
+            try (CausalLm lm = new CausalLm(checkpoint, Device.cpu(), 128, 97, ForwardBackend.JAVA, threads);
+                 KvPool pool = lm.newPool(5, 128)) {
+                List<CausalLm.Rows> rows = new ArrayList<>();
+                for (int b = 0; b < 5; b++) {
+                    int[] context = random.ints(4 + 7 * b, 0, 97).toArray();
+                    RandomTree tree = RandomTree.generate(random, 1 + random.nextInt(15), 97);
+                    KvCache cache = pool.acquire();
+                    lm.prefill(cache, context);
+                    rows.add(new CausalLm.Rows(cache, tree.tokens(), tree.positions(context.length), tree.mask()));
+                }
+                byThreads.add(lm.forward(rows, true));
+            }
+        }
+        for (int b = 0; b < 5; b++) {
+            float[][] one = byThreads.get(0).get(b);
+            for (int node = 0; node < one.length; node++) {
+                assertArrayEquals(one[node], byThreads.get(1).get(b)[node], "sequence " + b + " node " + node);
+            }
+        }
+    }
+
     @Test
     void bothKernelsScoreTheSameTree() {
         ModelConfig config = RandomModels.config(48, 80, 3, 6, 3, 101, 96, true);

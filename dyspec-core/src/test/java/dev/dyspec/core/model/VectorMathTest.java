@@ -43,7 +43,7 @@ class VectorMathTest {
         float[] together = new float[n * out];
         VectorMath.matmul(x, n, m, together);
         float[] split = new float[n * out];
-        try (MatmulThreads threads = new MatmulThreads(3, "test")) {
+        try (ForwardThreads threads = new ForwardThreads(3, "test")) {
             boolean held = threads.begin(Integer.MAX_VALUE, Long.MAX_VALUE);
             threads.matmul(held, x, n, m, split);
             threads.end(held);
@@ -82,7 +82,7 @@ class VectorMathTest {
         VectorMath.matmul(x, n, half, y);
         assertArrayEquals(expected, y);
         float[] split = new float[n * out];
-        try (MatmulThreads threads = new MatmulThreads(3, "test")) {
+        try (ForwardThreads threads = new ForwardThreads(3, "test")) {
             boolean held = threads.begin(Integer.MAX_VALUE, Long.MAX_VALUE);
             threads.matmul(held, x, n, half, split);
             threads.end(held);

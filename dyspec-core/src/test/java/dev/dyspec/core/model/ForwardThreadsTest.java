@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import org.junit.jupiter.api.Test;
 
 /** Which forwards wake the helpers: the sizes measured to gain from a second core, and only those. */
-class MatmulThreadsTest {
+class ForwardThreadsTest {
 
     /** Whether a forward of this size takes the helpers; it gives them back at once. */
-    private static boolean shares(MatmulThreads threads, int rows, long multiplyAdds) {
+    private static boolean shares(ForwardThreads threads, int rows, long multiplyAdds) {
         boolean held = threads.begin(rows, multiplyAdds);
         threads.end(held);
         return held;
@@ -17,14 +17,14 @@ class MatmulThreadsTest {
 
     @Test
     void aRowOfALargeModelShares() {
-        try (MatmulThreads threads = new MatmulThreads(2, "test")) {
+        try (ForwardThreads threads = new ForwardThreads(2, "test")) {
             assertTrue(shares(threads, 1, 7_300_000)); // the shipped target, one row
         }
     }
 
     @Test
     void aRowOfASmallModelRunsAlone() {
-        try (MatmulThreads threads = new MatmulThreads(2, "test")) {
+        try (ForwardThreads threads = new ForwardThreads(2, "test")) {
             assertFalse(threads.begin(1, 940_000)); // a 0.9 M multiply-add model
             assertFalse(threads.begin(3, 2_800_000));
         }
@@ -32,7 +32,7 @@ class MatmulThreadsTest {
 
     @Test
     void severalRowsShareFromTheSmallerThreshold() {
-        try (MatmulThreads threads = new MatmulThreads(2, "test")) {
+        try (ForwardThreads threads = new ForwardThreads(2, "test")) {
             assertTrue(shares(threads, 8, 5_700_000)); // the shipped draft, eight rows
             assertFalse(threads.begin(8, 100_000));
         }
@@ -40,7 +40,7 @@ class MatmulThreadsTest {
 
     @Test
     void aSecondForwardRunsAloneWhileTheFirstHoldsTheHelpers() {
-        try (MatmulThreads threads = new MatmulThreads(2, "test")) {
+        try (ForwardThreads threads = new ForwardThreads(2, "test")) {
             assertTrue(threads.begin(1, 7_300_000));
             assertFalse(threads.begin(8, 50_000_000));
             threads.end(true);
@@ -50,7 +50,7 @@ class MatmulThreadsTest {
 
     @Test
     void oneThreadNeverShares() {
-        try (MatmulThreads threads = new MatmulThreads(1, "test")) {
+        try (ForwardThreads threads = new ForwardThreads(1, "test")) {
             assertFalse(threads.begin(64, Long.MAX_VALUE));
         }
     }

@@ -3,18 +3,22 @@ package dev.dyspec.core.model;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.IntConsumer;
 
 /**
- * Shares {@link JavaKernel}'s products between the calling thread and helper threads: a product is cut
- * into column chunks that every thread claims in turn until none are left, so a helper that the OS has
+ * Shares {@link JavaKernel}'s work between the calling thread and helper threads: a product is cut into
+ * column chunks, attention into (sequence, head) pairs, and every thread claims pieces in turn until none
+ * are left, so a helper that the OS has
  * not scheduled yet (a JIT compiler or another process on the core) costs the caller nothing but the
  * chunk it holds. Helpers spin only while a forward runs ({@link #begin} to {@link #end}) and sleep in
  * between: a pool spinning beside other work is what slows libtorch down tenfold on shared cores, and a
  * handoff through a sleeping thread (tens of µs) would cost as much as a small product. Each column is
  * computed by the same loop whichever thread takes it, so results do not depend on the split. One
- * forward at a time uses the helpers; a concurrent one computes alone.
+ * forward at a time uses the helpers; a concurrent one computes alone. Attention is shared too: with a
+ * helper idling through it, batched forwards (8 streams, ≈ 27% of a forward in attention) did not gain
+ * from a second thread at all.
  */
-final class MatmulThreads implements AutoCloseable {
+final class ForwardThreads implements AutoCloseable {
 
     /** Products smaller than this many multiply-adds are not worth sharing. */
     static final long SPLIT_THRESHOLD = 1L << 16;
@@ -25,6 +29,13 @@ final class MatmulThreads implements AutoCloseable {
     /** Multiply-adds from which a forward of any row count shares its products (the shipped target: 7.3 M a row). */
     static final long LARGE_FORWARD = 1L << 22;
 
+    /**
+     * How long a helper spins for the next shared loop before it sleeps: long enough to bridge a layer's
+     * unshared steps (norms, rotations, cache stores: µs), short enough that a helper does not burn the
+     * core the HTTP threads need while the forward's thread is preempted or between a forward's parts.
+     */
+    static final long MAX_SPIN_NANOS = 30_000;
+
     private final Thread[] helpers;
     private final AtomicBoolean owned = new AtomicBoolean();
     private volatile Task current;
@@ -32,7 +43,7 @@ final class MatmulThreads implements AutoCloseable {
     private volatile boolean closed;
 
     /** @param threads threads a product may use, the caller included (1: no helpers) */
-    MatmulThreads(int threads, String name) {
+    ForwardThreads(int threads, String name) {
         helpers = new Thread[Math.max(0, threads - 1)];
         for (int i = 0; i < helpers.length; i++) {
             helpers[i] = new Thread(this::help, name + "-matmul-" + (i + 1));
@@ -99,28 +110,57 @@ final class MatmulThreads implements AutoCloseable {
             return;
         }
         int chunks = Math.min(strips, 4 * (helpers.length + 1));
-        Task task = new Task(x, n, w, y, strips / chunks * strip, chunks);
+        int chunkColumns = strips / chunks * strip;
+        forEach(true, chunks, c -> {
+            int from = c * chunkColumns;
+            // the last chunk also takes the columns past the others
+            VectorMath.stripColumns(x, n, w, y, from, c == chunks - 1 ? w.out : from + chunkColumns);
+        });
+    }
+
+    /**
+     * Runs {@code piece} once for each of {@code 0 .. pieces - 1}, shared with the helpers when {@code held};
+     * the pieces must write disjoint outputs. Returns when every piece has run.
+     */
+    void forEach(boolean held, int pieces, IntConsumer piece) {
+        if (!held || pieces < 2) {
+            for (int i = 0; i < pieces; i++) {
+                piece.accept(i);
+            }
+            return;
+        }
+        Task task = new Task(piece, pieces);
         current = task;
+        for (Thread h : helpers) {
+            LockSupport.unpark(h); // one that stopped spinning; for one still spinning this is a flag
+        }
         task.work();
-        while (task.finished.get() < chunks) {
+        while (task.finished.get() < pieces) {
             Thread.onSpinWait();
         }
         if (task.failure != null) {
-            throw new IllegalStateException("a product's helper failed", task.failure);
+            throw new IllegalStateException("a forward's helper failed", task.failure);
         }
     }
 
     private void help() {
         Task seen = null;
+        long idleSince = 0;
+        int spins = 0;
         while (!closed) {
             Task t = current;
             if (t != seen) {
                 seen = t;
                 t.work();
-            } else if (awake) {
+                spins = 0;
+            } else if (awake && (spins++ < 64 || spins % 64 != 0 || System.nanoTime() - idleSince < MAX_SPIN_NANOS)) {
+                if (spins == 1) {
+                    idleSince = System.nanoTime();
+                }
                 Thread.onSpinWait();
             } else {
                 LockSupport.park(this);
+                spins = 0;
             }
         }
     }
@@ -133,34 +173,25 @@ final class MatmulThreads implements AutoCloseable {
         }
     }
 
-    /** One product, cut into column chunks; the last chunk also takes the columns past the others. */
+    /** One shared loop: its pieces go to whichever thread claims them first. */
     private static final class Task {
 
-        final float[] x;
-        final WeightMatrix w;
-        final float[] y;
-        final int n;
-        final int chunkColumns;
-        final int chunks;
+        final IntConsumer piece;
+        final int pieces;
         final AtomicInteger next = new AtomicInteger();
         final AtomicInteger finished = new AtomicInteger();
         volatile Throwable failure;
 
-        Task(float[] x, int n, WeightMatrix w, float[] y, int chunkColumns, int chunks) {
-            this.x = x;
-            this.n = n;
-            this.w = w;
-            this.y = y;
-            this.chunkColumns = chunkColumns;
-            this.chunks = chunks;
+        Task(IntConsumer piece, int pieces) {
+            this.piece = piece;
+            this.pieces = pieces;
         }
 
         void work() {
             int c;
-            while ((c = next.getAndIncrement()) < chunks) {
+            while ((c = next.getAndIncrement()) < pieces) {
                 try {
-                    int from = c * chunkColumns;
-                    VectorMath.stripColumns(x, n, w, y, from, c == chunks - 1 ? w.out : from + chunkColumns);
+                    piece.accept(c);
                 } catch (RuntimeException | Error e) {
                     failure = e;
                 } finally {
