@@ -2,6 +2,7 @@ package dev.dyspec.core.model;
 
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicIntegerArray;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.IntConsumer;
 
@@ -34,9 +35,11 @@ final class ForwardThreads implements AutoCloseable {
      * unshared steps (norms, rotations, cache stores: µs), short enough that a helper does not burn the
      * core the HTTP threads need while the forward's thread is preempted or between a forward's parts.
      */
-    static final long MAX_SPIN_NANOS = 30_000;
+    static final long MAX_SPIN_NANOS = 100_000;
 
     private final Thread[] helpers;
+    /** Per helper, whether it sleeps (or is about to): only those are woken, a wake-up being a system call. */
+    private final AtomicIntegerArray asleep;
     private final AtomicBoolean owned = new AtomicBoolean();
     private volatile Task current;
     private volatile boolean awake;
@@ -45,18 +48,23 @@ final class ForwardThreads implements AutoCloseable {
     /** @param threads threads a product may use, the caller included (1: no helpers) */
     ForwardThreads(int threads, String name) {
         helpers = new Thread[Math.max(0, threads - 1)];
+        asleep = new AtomicIntegerArray(helpers.length);
         for (int i = 0; i < helpers.length; i++) {
-            helpers[i] = new Thread(this::help, name + "-matmul-" + (i + 1));
+            int index = i;
+            helpers[i] = new Thread(() -> help(index), name + "-helper-" + (i + 1));
             helpers[i].setDaemon(true);
             helpers[i].start();
         }
     }
 
     /**
-     * Threads a forward may use: {@code dyspec.forward.threads}, else one on a machine of two processors or
-     * fewer (measured on 2 cores: a helper preempted by the JIT, the GC or other threads lost more to
-     * waiting than it won — bench target-only 493 vs 573 tokens/s, bench-serve dyspec-calibrated at 1 and 8
-     * streams no better), else half the processors, at most 4.
+     * Threads a forward may use: {@code dyspec.forward.threads}, else every processor of a machine of two or
+     * fewer, else half the processors, at most 4. On 2 cores two threads used to lose in serving (a helper
+     * spinning through attention while the HTTP threads waited for the core); with attention shared and
+     * helpers sleeping when idle they win at every load: bench-serve, shipped pair, 1 / 8 / 16 streams,
+     * dyspec-calibrated 852-868 / 1,427-1,458 / 1,268-1,382 tokens/s on one thread, 1,068-1,197 /
+     * 1,891-1,903 / 1,614-1,745 on two; target-only 1,079-1,208 / 1,694-1,743 / 1,384-1,432 against
+     * 1,329-1,453 / 1,729-2,130 / 1,513-1,792.
      */
     static int defaultThreads() {
         String configured = System.getProperty("dyspec.forward.threads");
@@ -68,7 +76,7 @@ final class ForwardThreads implements AutoCloseable {
             }
         }
         int processors = Runtime.getRuntime().availableProcessors();
-        return processors <= 2 ? 1 : Math.min(4, processors / 2);
+        return processors <= 2 ? processors : Math.min(4, processors / 2);
     }
 
     /**
@@ -88,9 +96,7 @@ final class ForwardThreads implements AutoCloseable {
             return false;
         }
         awake = true;
-        for (Thread h : helpers) {
-            LockSupport.unpark(h);
-        }
+        wakeSleepers();
         return true;
     }
 
@@ -131,9 +137,7 @@ final class ForwardThreads implements AutoCloseable {
         }
         Task task = new Task(piece, pieces);
         current = task;
-        for (Thread h : helpers) {
-            LockSupport.unpark(h); // one that stopped spinning; for one still spinning this is a flag
-        }
+        wakeSleepers();
         task.work();
         while (task.finished.get() < pieces) {
             Thread.onSpinWait();
@@ -143,7 +147,16 @@ final class ForwardThreads implements AutoCloseable {
         }
     }
 
-    private void help() {
+    /** After publishing work: a helper either sees it before it sleeps or has said it sleeps by now. */
+    private void wakeSleepers() {
+        for (int i = 0; i < helpers.length; i++) {
+            if (asleep.get(i) != 0) {
+                LockSupport.unpark(helpers[i]);
+            }
+        }
+    }
+
+    private void help(int index) {
         Task seen = null;
         long idleSince = 0;
         int spins = 0;
@@ -159,7 +172,11 @@ final class ForwardThreads implements AutoCloseable {
                 }
                 Thread.onSpinWait();
             } else {
-                LockSupport.park(this);
+                asleep.set(index, 1);
+                if (current == seen && !closed) {
+                    LockSupport.park(this);
+                }
+                asleep.set(index, 0);
                 spins = 0;
             }
         }
