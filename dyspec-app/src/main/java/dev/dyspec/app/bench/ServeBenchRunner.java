@@ -1,14 +1,12 @@
 package dev.dyspec.app.bench;
 
 import dev.dyspec.app.experiment.Statistics;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
+import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -16,6 +14,7 @@ import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -48,13 +47,24 @@ public final class ServeBenchRunner {
                            double latencyMs, List<Double> gapsMs, double tau) {
     }
 
+    /** A stream that sends nothing for this long is given up and counted as failed, so a level never hangs. */
+    public static final Duration STALL = Duration.ofSeconds(60);
+
     private final Settings s;
+    private final PrintStream err;
+    private final Duration stall;
     private int promptOffset; // where the next level starts in the prompt list (distinct prompts only)
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
     private final JsonMapper json = JsonMapper.builder().build();
 
-    public ServeBenchRunner(Settings settings) {
+    /**
+     * @param err where a stalled stream is reported (what it had received), besides being counted as failed
+     * @param stall how long a stream may send nothing before it is given up ({@link #STALL} for the CLI)
+     */
+    public ServeBenchRunner(Settings settings, PrintStream err, Duration stall) {
         this.s = settings;
+        this.err = err;
+        this.stall = stall;
     }
 
     /** @param progress told of each finished level */
@@ -65,7 +75,11 @@ public final class ServeBenchRunner {
             warmUp(strategy, busiest, (long) (s.warmupSeconds() * 1e9 / s.strategies().size()));
         }
         for (String strategy : s.strategies()) {
-            send(strategy, s.distinctPrompts() ? promptOffset++ : 0, 8); // first-call costs stay out of the first level
+            try {
+                send(strategy, s.distinctPrompts() ? promptOffset++ : 0, 8); // first-call costs stay out of the first level
+            } catch (IOException e) {
+                // the level that follows fails the same way and counts it
+            }
             for (int c : s.concurrency()) {
                 ServeLevel level = level(strategy, c);
                 levels.add(level);
@@ -196,10 +210,28 @@ public final class ServeBenchRunner {
             request.header("Authorization", "Bearer " + s.apiKey());
         }
         long start = System.nanoTime();
-        HttpResponse<java.io.InputStream> r = http.send(request.build(), HttpResponse.BodyHandlers.ofInputStream());
-        if (r.statusCode() != 200) {
-            r.body().close();
-            throw new IOException("HTTP " + r.statusCode());
+        StreamLines lines = new StreamLines();
+        // the status as soon as the headers are in (the response itself completes with its body)
+        java.util.concurrent.CompletableFuture<Integer> status = new java.util.concurrent.CompletableFuture<>();
+        http.sendAsync(request.build(), info -> {
+            status.complete(info.statusCode());
+            return info.statusCode() == 200 ? HttpResponse.BodySubscribers.fromLineSubscriber(lines)
+                    : HttpResponse.BodySubscribers.discarding();
+        }).whenComplete((response, error) -> {
+            if (error != null) {
+                status.completeExceptionally(error);
+            }
+        });
+        int code;
+        try {
+            code = status.get(stall.toNanos(), TimeUnit.NANOSECONDS);
+        } catch (java.util.concurrent.ExecutionException e) {
+            throw new IOException("the request failed", e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            throw new IOException("no response headers within " + stall.toSeconds() + " s");
+        }
+        if (code != 200) {
+            throw new IOException("HTTP " + code);
         }
         double first = -1;
         double last = 0;
@@ -208,8 +240,8 @@ public final class ServeBenchRunner {
         int promptTokens = 0;
         int cachedPromptTokens = 0;
         double tau = Double.NaN;
-        try (BufferedReader in = new BufferedReader(new InputStreamReader(r.body(), StandardCharsets.UTF_8))) {
-            for (String line; (line = in.readLine()) != null; ) {
+        try {
+            for (String line; (line = lines.next(stall)) != null; ) {
                 if (!line.startsWith("data: ") || line.equals("data: [DONE]")) {
                     continue;
                 }
@@ -235,6 +267,9 @@ public final class ServeBenchRunner {
                     last = now;
                 }
             }
+        } catch (IOException e) {
+            err.println("bench-serve: a " + strategy + " request failed: " + e.getMessage());
+            throw e;
         }
         if (tokens < 0) {
             throw new IOException("the stream ended without its usage chunk");

@@ -92,7 +92,7 @@ public final class BenchServeCommand {
             ServeBenchRunner runner = new ServeBenchRunner(new ServeBenchRunner.Settings(url, management,
                     a.get("api-key", null), concurrency, strategies, a.getInt("requests", 2 * maxConcurrent),
                     a.getInt("max-tokens", 64), a.getDouble("temperature", 0), a.getInt("budget", 8), a.has("adaptive"), prompts,
-                    a.has("distinct-prompts"), warmupSeconds));
+                    a.has("distinct-prompts"), warmupSeconds), err, ServeBenchRunner.STALL);
             List<ServeLevel> levels = runner.run(l -> err.printf(Locale.ROOT,
                     "%-20s %3d streams  %7.1f tokens/s  ttft p50 %6.0f ms  gap p95 %6.1f ms  tau %.2f  rows/forward %.1f%n",
                     l.strategy(), l.concurrency(), l.tokensPerSecond(), l.ttftP50Ms(), l.itlP95Ms(), l.tau(),
