@@ -88,9 +88,10 @@ public record DyspecProperties(
      * @param maxGenerationTime wall-clock limit of one request's generation, queueing included (then 408)
      * @param busyDelay how long a request refused for lack of room waits for its 429 (slows retry storms)
      * @param maxBatchRows tree rows one engine step may score; under load each request's tree is capped at its
-     *     share. 24 by default: forwards of many rows are bound by arithmetic, so under load smaller trees
+     *     share. 12 by default: forwards of many rows are bound by arithmetic, so under load smaller trees
      *     pay (shipped pair, Java kernel, 2 cores, 8/16 streams: dyspec-calibrated 514/562 tokens/s uncapped,
-     *     677/930 at 12, 682/906 at 24, 598/863 at 32, 602/908 at 48)
+     *     677/930 at 12, 682/906 at 24, 598/863 at 32, 602/908 at 48); with two forward threads, 2 / 4 streams,
+     *     two rounds: 1,488-1,493 / 1,779-1,843 at 12 against 1,079-1,166 / 1,484-1,554 at 24, level at 8 and 16
      * @param reusePrefixes keep finished requests' caches in free slots, so a prompt that begins with one (a shared
      *     system prompt, a conversation's earlier turns) skips prefilling that part; reported as
      *     {@code usage.prompt_tokens_details.cached_tokens}
@@ -109,7 +110,7 @@ public record DyspecProperties(
                          @Min(1) @DefaultValue("" + InferenceEngine.DEFAULT_PREFILL_CHUNK) int prefillChunk,
                          @NotNull @DefaultValue("10m") Duration maxGenerationTime,
                          @NotNull @DefaultValue("200ms") Duration busyDelay,
-                         @Min(1) @DefaultValue("24") int maxBatchRows,
+                         @Min(1) @DefaultValue("12") int maxBatchRows,
                          @DefaultValue("true") boolean reusePrefixes,
                          @Min(0) @DefaultValue("0") int prefixCacheSlots) {
     }

@@ -40,7 +40,8 @@ public final class InferenceEngine implements AutoCloseable {
      * @param prefillChunk prompt tokens prefilled per step while other generations run
      * @param maxGenerationTime wall-clock limit of one generation, queueing included
      * @param maxBatchRows tree rows one step's target forward may hold: under load each tree is capped at
-     *                     its share, so speculation does not crowd out the requests it shares a forward with
+     *                     its share, so speculation does not crowd out the requests it shares a forward with;
+     *                     a request stepped alone is not capped
      * @param reusePrefixes whether finished sequences stay in free cache slots, so a prompt beginning with one
      *                      skips prefilling that part
      * @param prefixCacheSlots cache slots beyond {@code maxConcurrent} that only hold finished sequences
@@ -415,8 +416,10 @@ public final class InferenceEngine implements AutoCloseable {
      */
     private GenerationSession.Proposal[] growTrees(List<Ticket> growing) {
         GenerationSession.Proposal[] grown = new GenerationSession.Proposal[growing.size()];
-        // every tree has its root row; the drafted nodes share what is left of the batch's rows
-        int cap = Math.max(1, (limits.maxBatchRows() - growing.size()) / Math.max(1, growing.size()));
+        // every tree has its root row; the drafted nodes share what is left of the batch's rows. A request
+        // alone shares with nobody: its tree is as large as it asked for.
+        int cap = growing.size() < 2 ? Integer.MAX_VALUE
+                : Math.max(1, (limits.maxBatchRows() - growing.size()) / growing.size());
         BatchCompany[] company = companies(growing);
         long drafting = growing.stream().filter(t -> t.session.usesDraft()).count();
         if (drafting < 2 || !limits.batchDrafts()) {

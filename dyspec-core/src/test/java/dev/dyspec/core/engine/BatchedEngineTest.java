@@ -149,6 +149,34 @@ class BatchedEngineTest {
         }
     }
 
+    /** The row cap shares a step's rows out among the requests in it; a request alone keeps the tree it asked for. */
+    @Test
+    void theRowCapSharesOutRowsUnderLoadButLeavesARequestAloneItsBudget() throws Exception {
+        ModelConfig config = RandomModels.config(32, 64, 2, 4, 2, 64, 200, true);
+        try (SpeculativeDecoder decoder = new SpeculativeDecoder(TestModels.random(config, 9, 66),
+                TestModels.perturbed(config, 9, 0.4, 66), 64)) {
+            TreeStrategy chain = BuiltinStrategies.byName("chain");
+            InferenceEngine engine = new InferenceEngine(decoder, new InferenceEngine.Limits(4, 0, true, 64,
+                    Duration.ofMinutes(5), 6));
+            GenerationRequest request = new GenerationRequest(new int[] {1, 5, 9}, 12, SamplingParams.greedy(), chain,
+                    StrategyOptions.defaults().withBudget(8), List.of());
+            List<Integer> alone = new java.util.concurrent.CopyOnWriteArrayList<>();
+            EngineOutcomes.submit(engine, request, step -> alone.add(step.treeSize())).get(60, TimeUnit.SECONDS);
+            assertTrue(alone.get(0) == 8, "alone, the first step's chain has its 8 nodes: " + alone);
+            List<Integer> shared = new java.util.concurrent.CopyOnWriteArrayList<>();
+            List<CompletableFuture<int[]>> together = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                together.add(EngineOutcomes.submit(engine, request, step -> shared.add(step.treeSize())));
+            }
+            for (CompletableFuture<int[]> f : together) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+            // in 6 rows: two requests get a root and 2 drafted nodes each, three a root and 1
+            assertTrue(shared.stream().filter(size -> size == 1 || size == 2).count() >= 3, "shared steps: " + shared);
+            assertTrue(engine.shutdown(Duration.ofSeconds(5)));
+        }
+    }
+
     /**
      * A long prompt arriving while others generate is prefilled in chunks inside their steps: they keep
      * stepping meanwhile, and every output (the long prompt's included, and its prompt log-probabilities)
