@@ -7,8 +7,8 @@
 # usage: docs/bench/peer/side-by-side.sh [ROUNDS=3] [TOKENS=128]
 #   PEER_BIN   llama.cpp's bin folder (default /tmp/llamacpp-peer/build/bin, what ../shared/peer/setup.sh builds)
 #   OUT        where GGUFs and raw logs go (default /tmp/dyspec-peer-bench)
-#   THREADS    llama.cpp threads (default 2); dyspec runs with its own default (one forward thread on 2 cores,
-#              what serving beside HTTP threads wants) and, in the rows marked so, with THREADS forward threads
+#   THREADS    llama.cpp threads (default 2); dyspec runs with one forward thread in the rows marked so and with
+#              THREADS forward threads (its default on 2 cores since the eleventh session) in the others
 # Prints one line per run and a summary table (median tokens/s per engine and setting).
 set -uo pipefail
 ROOT=$(cd "$(dirname "$0")/../../.." && pwd)
@@ -53,6 +53,9 @@ rows = [json.loads(l) for l in sys.stdin if l.startswith("{")][2:]
 decode = lambda r: sum(r["timings"][k] for k in ("draft", "target", "other")) / 1000  # prefill left out, as llama.cpp'"'"'s eval time does
 print("%.1f" % (sum(len(r["tokens"]) for r in rows) / sum(decode(r) for r in rows)))'
 }
+dyspec_one() { # dyspec_run with one forward thread, the default on 2 cores before the eleventh session
+  DYSPEC_JAVA_OPTS="-Ddyspec.forward.threads=1" dyspec_run "$@"
+}
 dyspec_threads() { # dyspec_run with THREADS forward threads, as llama.cpp runs
   DYSPEC_JAVA_OPTS="-Ddyspec.forward.threads=$THREADS" dyspec_run "$@"
 }
@@ -64,14 +67,14 @@ for r in $(seq "$ROUNDS"); do
   for p in "${PROMPTS[@]}"; do
     run "llama.cpp target-only" llama_target "$p"
     run "llama.cpp target-only (F16 GGUF)" llama_target "$p" -f16
-    run "dyspec target-only" dyspec_run "$p" --strategy target-only
+    run "dyspec target-only (1 forward thread)" dyspec_one "$p" --strategy target-only
     run "dyspec target-only ($THREADS forward threads)" dyspec_threads "$p" --strategy target-only
     run "dyspec target-only (torch kernel)" dyspec_run "$p" --strategy target-only --backend torch
     run "llama.cpp chain (draft-max 8)" llama_chain "$p"
     run "llama.cpp chain (draft-max 8, F16 GGUF)" llama_chain "$p" -f16
-    run "dyspec dyspec-calibrated adaptive b8" dyspec_run "$p" --strategy dyspec-calibrated --budget 8 --adaptive-size
-    run "dyspec chain b8" dyspec_run "$p" --strategy chain --budget 8
-    run "dyspec dyspec-ngram adaptive b8" dyspec_run "$p" --strategy dyspec-ngram --budget 8 --adaptive-size
+    run "dyspec dyspec-calibrated adaptive b8 (1 forward thread)" dyspec_one "$p" --strategy dyspec-calibrated --budget 8 --adaptive-size
+    run "dyspec chain b8 ($THREADS forward threads)" dyspec_threads "$p" --strategy chain --budget 8
+    run "dyspec dyspec-ngram adaptive b8 (1 forward thread)" dyspec_one "$p" --strategy dyspec-ngram --budget 8 --adaptive-size
     run "dyspec dyspec-calibrated adaptive b8 ($THREADS forward threads)" dyspec_threads "$p" --strategy dyspec-calibrated --budget 8 --adaptive-size
     run "dyspec dyspec-ngram adaptive b8 ($THREADS forward threads)" dyspec_threads "$p" --strategy dyspec-ngram --budget 8 --adaptive-size
   done

@@ -15,8 +15,10 @@ public class ApiExceptionAdvice {
     @ExceptionHandler(Throwable.class)
     public ResponseEntity<ErrorBody> handle(Throwable e) {
         ResponseEntity<ErrorBody> response = ErrorMapping.toResponse(e);
-        if (response.getStatusCode().is5xxServerError()) {
+        if (ErrorMapping.serverFault(response)) {
             log.error("request failed", e);
+        } else if (response.getStatusCode().is5xxServerError()) {
+            log.info("request refused: {}", response.getBody().error().message());
         }
         return response;
     }

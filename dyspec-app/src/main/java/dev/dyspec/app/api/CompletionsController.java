@@ -211,7 +211,7 @@ public class CompletionsController {
         // A failure after the first bytes cannot change the status: it becomes an error event that ends the stream.
         Flux<ServerSentEvent<String>> guarded = chunks.onErrorResume(error -> {
             ResponseEntity<ErrorBody> mapped = ErrorMapping.toResponse(error);
-            if (mapped.getStatusCode().is5xxServerError()) {
+            if (ErrorMapping.serverFault(mapped)) {
                 log.error("stream failed midway", error);
             }
             return Flux.just(ServerSentEvent.builder(" " + json.writeValueAsString(mapped.getBody())).build());

@@ -20,6 +20,16 @@ public final class ErrorMapping {
     private ErrorMapping() {
     }
 
+    /**
+     * Whether a response reports a fault of the server worth an error log with its stack trace: a 5xx other than
+     * 503, which is the server telling of its state (models loading, shutting down) with a Retry-After — a client
+     * polling a starting server must not fill the logs with stack traces.
+     */
+    public static boolean serverFault(ResponseEntity<ErrorBody> response) {
+        return response.getStatusCode().is5xxServerError()
+                && response.getStatusCode().value() != HttpStatus.SERVICE_UNAVAILABLE.value();
+    }
+
     public static ResponseEntity<ErrorBody> toResponse(Throwable error) {
         Throwable e = unwrap(error);
         if (e instanceof ApiException api) {

@@ -16,4 +16,14 @@ class ErrorMappingTest {
         assertThat(r.getBody().error().code()).isEqualTo("generation_timeout");
         assertThat(r.getBody().error().message()).contains("600 s");
     }
+
+    @Test
+    void aServerAnnouncingItsStateIsNoFaultButAnUnexpectedFailureIs() {
+        assertThat(ErrorMapping.serverFault(ErrorMapping.toResponse(
+                new dev.dyspec.app.engine.ModelsUnavailableException("models are still loading")))).isFalse();
+        assertThat(ErrorMapping.serverFault(ErrorMapping.toResponse(
+                new dev.dyspec.core.engine.EngineStoppedException("the server is shutting down")))).isFalse();
+        assertThat(ErrorMapping.serverFault(ErrorMapping.toResponse(new IllegalStateException("a bug")))).isTrue();
+        assertThat(ErrorMapping.serverFault(ErrorMapping.toResponse(new GenerationTimeoutException("late")))).isFalse();
+    }
 }
