@@ -11,10 +11,13 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -116,7 +119,7 @@ public final class ServeBenchRunner {
             for (Future<?> f : running) {
                 try {
                     f.get();
-                } catch (java.util.concurrent.ExecutionException e) {
+                } catch (ExecutionException e) {
                     // as above
                 }
             }
@@ -158,7 +161,7 @@ public final class ServeBenchRunner {
         for (Future<?> f : running) {
             try {
                 f.get();
-            } catch (java.util.concurrent.ExecutionException e) {
+            } catch (ExecutionException e) {
                 failed.incrementAndGet();
             }
         }
@@ -212,7 +215,7 @@ public final class ServeBenchRunner {
         long start = System.nanoTime();
         StreamLines lines = new StreamLines();
         // the status as soon as the headers are in (the response itself completes with its body)
-        java.util.concurrent.CompletableFuture<Integer> status = new java.util.concurrent.CompletableFuture<>();
+        CompletableFuture<Integer> status = new CompletableFuture<>();
         http.sendAsync(request.build(), info -> {
             status.complete(info.statusCode());
             return info.statusCode() == 200 ? HttpResponse.BodySubscribers.fromLineSubscriber(lines)
@@ -225,9 +228,9 @@ public final class ServeBenchRunner {
         int code;
         try {
             code = status.get(stall.toNanos(), TimeUnit.NANOSECONDS);
-        } catch (java.util.concurrent.ExecutionException e) {
+        } catch (ExecutionException e) {
             throw new IOException("the request failed", e.getCause());
-        } catch (java.util.concurrent.TimeoutException e) {
+        } catch (TimeoutException e) {
             throw new IOException("no response headers within " + stall.toSeconds() + " s");
         }
         if (code != 200) {
