@@ -7,6 +7,8 @@ import dev.dyspec.core.decode.StepResult;
 import dev.dyspec.core.engine.GenerationListener;
 import dev.dyspec.core.engine.InferenceEngine;
 import java.util.concurrent.atomic.AtomicBoolean;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Sinks;
@@ -20,6 +22,8 @@ import reactor.core.scheduler.Schedulers;
  */
 @Service
 public class GenerationService {
+
+    private static final Logger log = LoggerFactory.getLogger(GenerationService.class);
 
     private final ModelService models;
     private final GenerationMetrics metrics;
@@ -81,7 +85,7 @@ public class GenerationService {
         @Override
         public void onStart(GenerationSession session) {
             lastStep = System.nanoTime();
-            sink.tryEmitNext(new GenerationEvent.Started(session.promptLogprobs()));
+            delivered(sink.tryEmitNext(new GenerationEvent.Started(session.promptLogprobs())), "its start");
         }
 
         @Override
@@ -95,7 +99,7 @@ public class GenerationService {
                 firstTokenCount = step.tokens().length;
                 metrics.firstToken(plan.tags(), firstTokenNanos);
             }
-            sink.tryEmitNext(new GenerationEvent.Step(step));
+            delivered(sink.tryEmitNext(new GenerationEvent.Step(step)), "a step");
         }
 
         @Override
@@ -113,10 +117,20 @@ public class GenerationService {
                         seconds > 0 ? stats.emittedTokens() / seconds : 0, ttft / 1e6,
                         later > 0 ? (now - submitted - ttft) / 1e6 / later : Double.NaN));
             }
-            sink.tryEmitNext(new GenerationEvent.Finished(session.text(), session.promptTokens(),
+            delivered(sink.tryEmitNext(new GenerationEvent.Finished(session.text(), session.promptTokens(),
                     session.reusedPromptTokens(), session.generatedTokens().length, session.finishReason(), stats, session.logprobs(),
-                    session.promptLogprobs()));
-            sink.tryEmitComplete();
+                    session.promptLogprobs())), "its end");
+            delivered(sink.tryEmitComplete(), "its completion");
+        }
+
+        /**
+         * A response whose client went away takes nothing more; any other refused event would leave a stream
+         * without its end, so it is logged (the stream's request and what was lost) rather than dropped unseen.
+         */
+        private void delivered(Sinks.EmitResult result, String what) {
+            if (result.isFailure() && result != Sinks.EmitResult.FAIL_CANCELLED) {
+                log.warn("a {} response did not take {}: {}", plan.strategy(), what, result);
+            }
         }
 
         @Override
@@ -124,7 +138,7 @@ public class GenerationService {
             ended.set(true);
             metrics.request(plan.tags(), "failed");
             experiments.failed(plan.assignment());
-            sink.tryEmitError(error);
+            delivered(sink.tryEmitError(error), "its failure");
         }
     }
 }
