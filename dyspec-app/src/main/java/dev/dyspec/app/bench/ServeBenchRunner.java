@@ -19,6 +19,8 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
+import java.util.function.IntSupplier;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
 
@@ -71,7 +73,7 @@ public final class ServeBenchRunner {
     }
 
     /** @param progress told of each finished level */
-    public List<ServeLevel> run(java.util.function.Consumer<ServeLevel> progress) throws IOException, InterruptedException {
+    public List<ServeLevel> run(Consumer<ServeLevel> progress) throws IOException, InterruptedException {
         List<ServeLevel> levels = new ArrayList<>();
         int busiest = s.concurrency().stream().mapToInt(Integer::intValue).max().orElse(1);
         for (String strategy : s.strategies()) {
@@ -99,16 +101,29 @@ public final class ServeBenchRunner {
         }
         long deadline = System.nanoTime() + nanos;
         AtomicInteger next = new AtomicInteger(promptOffset);
+        // failures are left to the levels, which fail the same way and report it
+        drive(strategy, concurrency, () -> System.nanoTime() < deadline ? next.getAndIncrement() : -1, o -> { }, () -> { });
+        if (s.distinctPrompts()) {
+            promptOffset = next.get();
+        }
+    }
+
+    /**
+     * {@code concurrency} clients, each sending completions back to back for as long as {@code nextPrompt} gives a
+     * prompt index (negative: stop); returns when all have stopped.
+     */
+    private void drive(String strategy, int concurrency, IntSupplier nextPrompt, Consumer<Outcome> finished,
+                       Runnable failed) throws InterruptedException {
         ExecutorService clients = Executors.newFixedThreadPool(concurrency);
         try {
             List<Future<?>> running = new ArrayList<>();
             for (int c = 0; c < concurrency; c++) {
                 running.add(clients.submit(() -> {
-                    while (System.nanoTime() < deadline) {
+                    for (int i; (i = nextPrompt.getAsInt()) >= 0; ) {
                         try {
-                            send(strategy, next.getAndIncrement(), s.maxTokens());
+                            finished.accept(send(strategy, i, s.maxTokens()));
                         } catch (IOException | RuntimeException e) {
-                            // a level that fails the same way reports it
+                            failed.run();
                         } catch (InterruptedException e) {
                             Thread.currentThread().interrupt();
                             return;
@@ -120,14 +135,11 @@ public final class ServeBenchRunner {
                 try {
                     f.get();
                 } catch (ExecutionException e) {
-                    // as above
+                    failed.run();
                 }
             }
         } finally {
             clients.shutdown();
-        }
-        if (s.distinctPrompts()) {
-            promptOffset = next.get();
         }
     }
 
@@ -141,32 +153,12 @@ public final class ServeBenchRunner {
         AtomicInteger next = new AtomicInteger();
         List<Outcome> outcomes = Collections.synchronizedList(new ArrayList<>());
         AtomicInteger failed = new AtomicInteger();
-        ExecutorService clients = Executors.newFixedThreadPool(concurrency);
         long start = System.nanoTime();
-        List<Future<?>> running = new ArrayList<>();
-        for (int c = 0; c < concurrency; c++) {
-            running.add(clients.submit(() -> {
-                for (int i; (i = next.getAndIncrement()) < total; ) {
-                    try {
-                        outcomes.add(send(strategy, first + i, s.maxTokens()));
-                    } catch (IOException | RuntimeException e) {
-                        failed.incrementAndGet();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        return;
-                    }
-                }
-            }));
-        }
-        for (Future<?> f : running) {
-            try {
-                f.get();
-            } catch (ExecutionException e) {
-                failed.incrementAndGet();
-            }
-        }
+        drive(strategy, concurrency, () -> {
+            int i = next.getAndIncrement();
+            return i < total ? first + i : -1;
+        }, outcomes::add, failed::incrementAndGet);
         double seconds = (System.nanoTime() - start) / 1e9;
-        clients.shutdown();
         double[] after = engineCounters();
         List<Double> ttft = new ArrayList<>();
         List<Double> gaps = new ArrayList<>();

@@ -158,25 +158,24 @@ final class ForwardThreads implements AutoCloseable {
 
     private void help(int index) {
         Task seen = null;
-        long idleSince = 0;
+        long idleSince = System.nanoTime();
         int spins = 0;
         while (!closed) {
             Task t = current;
             if (t != seen) {
                 seen = t;
                 t.work();
+                idleSince = System.nanoTime();
                 spins = 0;
-            } else if (awake && (spins++ < 64 || spins % 64 != 0 || System.nanoTime() - idleSince < MAX_SPIN_NANOS)) {
-                if (spins == 1) {
-                    idleSince = System.nanoTime();
-                }
-                Thread.onSpinWait();
+            } else if (awake && (++spins % 64 != 0 || System.nanoTime() - idleSince < MAX_SPIN_NANOS)) {
+                Thread.onSpinWait(); // the clock is read every 64 spins only
             } else {
                 asleep.set(index, 1);
                 if (current == seen && !closed) {
                     LockSupport.park(this);
                 }
                 asleep.set(index, 0);
+                idleSince = System.nanoTime();
                 spins = 0;
             }
         }

@@ -30,12 +30,15 @@ import org.junit.jupiter.api.Test;
  */
 class BatchedEngineTest {
 
+    /** A small random target with a perturbed copy as its draft: they agree often, not always. */
+    private static SpeculativeDecoder randomPair() {
+        ModelConfig config = RandomModels.config(32, 64, 2, 4, 2, 64, 200, true);
+        return new SpeculativeDecoder(TestModels.random(config, 9, 66), TestModels.perturbed(config, 9, 0.4, 66), 64);
+    }
 
     @Test
     void concurrentGenerationsOfEveryStrategyEmitWhatEachEmitsAlone() throws Exception {
-        ModelConfig config = RandomModels.config(32, 64, 2, 4, 2, 64, 200, true);
-        try (SpeculativeDecoder decoder = new SpeculativeDecoder(TestModels.random(config, 9, 66),
-                TestModels.perturbed(config, 9, 0.4, 66), 64)) {
+        try (SpeculativeDecoder decoder = randomPair()) {
             List<TreeStrategy> strategies = BuiltinStrategies.all();
             Random random = new Random(4);
             List<GenerationRequest> requests = new ArrayList<>();
@@ -75,9 +78,7 @@ class BatchedEngineTest {
      */
     @Test
     void aStrategyFailingWhileOthersWaitForTheSharedDraftForwardFailsOnlyItself() throws Exception {
-        ModelConfig config = RandomModels.config(32, 64, 2, 4, 2, 64, 200, true);
-        try (SpeculativeDecoder decoder = new SpeculativeDecoder(TestModels.random(config, 9, 66),
-                TestModels.perturbed(config, 9, 0.4, 66), 64)) {
+        try (SpeculativeDecoder decoder = randomPair()) {
             TreeStrategy chain = BuiltinStrategies.byName("chain");
             TreeStrategy failing = new TreeStrategy() {
                 @Override
@@ -121,9 +122,7 @@ class BatchedEngineTest {
      */
     @Test
     void aPromptStillPrefillingWhenTheOthersFinishCompletes() throws Exception {
-        ModelConfig config = RandomModels.config(32, 64, 2, 4, 2, 64, 200, true);
-        try (SpeculativeDecoder decoder = new SpeculativeDecoder(TestModels.random(config, 9, 66),
-                TestModels.perturbed(config, 9, 0.4, 66), 64)) {
+        try (SpeculativeDecoder decoder = randomPair()) {
             TreeStrategy dyspec = BuiltinStrategies.byName("dyspec");
             // a few steps of one token or two: over before 160 prompt tokens go in by chunks of 8
             GenerationRequest shortRun = new GenerationRequest(new int[] {1, 5, 9}, 8, SamplingParams.greedy(), dyspec,
@@ -152,9 +151,7 @@ class BatchedEngineTest {
     /** The row cap shares a step's rows out among the requests in it; a request alone keeps the tree it asked for. */
     @Test
     void theRowCapSharesOutRowsUnderLoadButLeavesARequestAloneItsBudget() throws Exception {
-        ModelConfig config = RandomModels.config(32, 64, 2, 4, 2, 64, 200, true);
-        try (SpeculativeDecoder decoder = new SpeculativeDecoder(TestModels.random(config, 9, 66),
-                TestModels.perturbed(config, 9, 0.4, 66), 64)) {
+        try (SpeculativeDecoder decoder = randomPair()) {
             TreeStrategy chain = BuiltinStrategies.byName("chain");
             InferenceEngine engine = new InferenceEngine(decoder, new InferenceEngine.Limits(4, 0, true, 64,
                     Duration.ofMinutes(5), 6));
@@ -184,9 +181,7 @@ class BatchedEngineTest {
      */
     @Test
     void aLongPromptIsPrefilledInChunksWhileOthersKeepStepping() throws Exception {
-        ModelConfig config = RandomModels.config(32, 64, 2, 4, 2, 64, 200, true);
-        try (SpeculativeDecoder decoder = new SpeculativeDecoder(TestModels.random(config, 9, 66),
-                TestModels.perturbed(config, 9, 0.4, 66), 64)) {
+        try (SpeculativeDecoder decoder = randomPair()) {
             TreeStrategy dyspec = BuiltinStrategies.byName("dyspec");
             GenerationRequest running = new GenerationRequest(new int[] {1, 5, 9}, 60, SamplingParams.greedy(), dyspec,
                     StrategyOptions.defaults().withBudget(6), List.of());
@@ -269,9 +264,7 @@ class BatchedEngineTest {
      */
     @Test
     void aRowLimitPerStepCapsEachTreeAndKeepsOutputsExact() throws Exception {
-        ModelConfig config = RandomModels.config(32, 64, 2, 4, 2, 64, 200, true);
-        try (SpeculativeDecoder decoder = new SpeculativeDecoder(TestModels.random(config, 9, 66),
-                TestModels.perturbed(config, 9, 0.4, 66), 64)) {
+        try (SpeculativeDecoder decoder = randomPair()) {
             List<GenerationRequest> requests = new ArrayList<>();
             for (String name : List.of("dyspec", "dyspec-calibrated", "chain", "fixed-tree", "ngram-tree", "dyspec")) {
                 requests.add(new GenerationRequest(new int[] {1, 3 + requests.size(), 9}, 40, SamplingParams.greedy(),
