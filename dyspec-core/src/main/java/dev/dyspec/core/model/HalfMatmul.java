@@ -15,8 +15,12 @@ import jdk.incubator.vector.VectorSpecies;
  * any number of threads.
  * <p>
  * A panel's block is read front to back, by up to 8 rows at a time, each with both vectors of its columns
- * in registers: weights come from memory once per 8 rows (shipped target, 8 rows: 1.5 ms of products
- * against 2.2-2.8 ms over row-major halves, 0.55 against 0.65 ms for one row; a microbenchmark, quiet).
+ * in registers: weights come from memory once per 8 rows. Every store is a plain one into the output or a
+ * scratch, never through a helper method: the JIT stopped inlining the last of an 8-row pass's 16 calls to
+ * a masked-store helper (its node budget ran out), which then allocated those vectors, and only in some
+ * compilations — the same 8 rows took 1.40 ms or 1.79 ms of products from one JVM to the next (shipped
+ * target, one thread, a microbenchmark); with plain stores 1.30 ms every time, 9 rows 1.77 (was 2.23),
+ * 5 to 7 rows 1.30 (1.66), one row 0.48 (0.61-1.09).
  */
 final class HalfMatmul {
 
@@ -48,23 +52,47 @@ final class HalfMatmul {
         boolean brain = w.storage == WeightMatrix.Storage.BF16;
         int first = from / PANEL;
         int end = (to + PANEL - 1) / PANEL;
-        if (n == 1) {
+        int full = Math.max(first, Math.min(end, w.out / PANEL));
+        panels(x, n, w, brain, y, w.out, 0, first, full);
+        if (full < end) {
+            // the last panel's columns past out are padding: its sums go to a scratch, so that every store in
+            // the passes is a plain one (a masked store made the 8-row pass too large for the JIT to inline its
+            // stores, and a vector passed to a call that is not inlined is allocated)
+            int column = full * PANEL;
+            float[] scratch = new float[n * PANEL];
+            panels(x, n, w, brain, scratch, PANEL, column, full, end);
+            for (int r = 0; r < n; r++) {
+                System.arraycopy(scratch, r * PANEL, y, r * w.out + column, w.out - column);
+            }
+        }
+    }
+
+    /**
+     * Panels {@code [first, end)} for all n rows, sums of row r and panel p stored at
+     * {@code dst[r * stride + p * PANEL - shift]} onwards: 8 rows at a time; a remainder of 5 to 7 rows as a
+     * padded pass of 8, 2 to 4 as one of 4; a lone row takes two panels at a time.
+     */
+    private static void panels(float[] x, int n, WeightMatrix w, boolean brain, float[] dst, int stride, int shift, int first, int end) {
+        int tail = n % 8;
+        int whole = n - tail;
+        for (int p = first; p < end; p++) {
+            for (int r = 0; r < whole; r += 8) {
+                eightRows(x, r, 8, w, brain, dst, stride, shift, p);
+            }
+            if (tail > 4) {
+                eightRows(x, whole, tail, w, brain, dst, stride, shift, p);
+            } else if (tail > 1) {
+                rows(x, whole, tail, w, brain, dst, stride, shift, p);
+            }
+        }
+        if (tail == 1) {
+            // a lone row is bound by its chains of multiply-adds, not by arithmetic: two panels give it four
             int p = first;
             for (; p + 2 <= end; p += 2) {
-                rowTwoPanels(x, w, brain, y, p);
+                rowTwoPanels(x, whole, w, brain, dst, stride, shift, p);
             }
             if (p < end) {
-                rows(x, 0, 1, w, brain, y, p);
-            }
-            return;
-        }
-        for (int p = first; p < end; p++) {
-            int r = 0;
-            for (; r + 8 <= n; r += 8) {
-                eightRows(x, r, w, brain, y, p);
-            }
-            for (; r < n; r += 4) {
-                rows(x, r, Math.min(4, n - r), w, brain, y, p);
+                rows(x, whole, 1, w, brain, dst, stride, shift, p);
             }
         }
     }
@@ -78,18 +106,8 @@ final class HalfMatmul {
         return bits.lanewise(VectorOperators.LSHL, 13).and(HALF_BITS_IN_FLOAT).reinterpretAsFloats().mul(HALF_EXPONENT_SHIFT);
     }
 
-    /** Writes a panel's vector of row r; the last panel's columns past {@code out} are padding. */
-    private static void store(FloatVector v, float[] y, int r, int column, int out) {
-        if (column + L <= out) {
-            v.intoArray(y, r * out + column);
-        } else if (column < out) {
-            v.intoArray(y, r * out + column, S.indexInRange(column, out));
-        }
-    }
-
     /** One row over panels p and p + 1: four independent sums keep the multiply-adds from waiting on each other. */
-    private static void rowTwoPanels(float[] x, WeightMatrix w, boolean brain, float[] y, int p) {
-        int r = 0;
+    private static void rowTwoPanels(float[] x, int r, WeightMatrix w, boolean brain, float[] dst, int stride, int shift, int p) {
         short[] h = w.halves;
         int in = w.in;
         FloatVector a0 = FloatVector.zero(S);
@@ -104,18 +122,18 @@ final class HalfMatmul {
             a2 = widened(h, brain, wq).fma(b, a2);
             a3 = widened(h, brain, wq + L).fma(b, a3);
         }
-        int column = p * PANEL;
-        store(a0, y, r, column, w.out);
-        store(a1, y, r, column + L, w.out);
-        store(a2, y, r, column + PANEL, w.out);
-        store(a3, y, r, column + PANEL + L, w.out);
+        int at = r * stride + p * PANEL - shift;
+        a0.intoArray(dst, at);
+        a1.intoArray(dst, at + L);
+        a2.intoArray(dst, at + PANEL);
+        a3.intoArray(dst, at + PANEL + L);
     }
 
     /**
      * Rows r .. r + count - 1 (count 1 to 4) over panel p. Fewer than 4 rows repeat the last one in the
-     * unused sums rather than branch inside the loop; only the real rows are stored.
+     * unused sums rather than branch inside the loop, and store them over the last row's (the same bits).
      */
-    private static void rows(float[] x, int r, int count, WeightMatrix w, boolean brain, float[] y, int p) {
+    private static void rows(float[] x, int r, int count, WeightMatrix w, boolean brain, float[] dst, int stride, int shift, int p) {
         short[] h = w.halves;
         int in = w.in;
         FloatVector a0 = FloatVector.zero(S);
@@ -126,10 +144,13 @@ final class HalfMatmul {
         FloatVector c1 = a0;
         FloatVector d0 = a0;
         FloatVector d1 = a0;
+        int rb = r + Math.min(1, count - 1);
+        int rc = r + Math.min(2, count - 1);
+        int rd = r + count - 1;
         int xa = r * in;
-        int xb = (r + Math.min(1, count - 1)) * in;
-        int xc = (r + Math.min(2, count - 1)) * in;
-        int xd = (r + count - 1) * in;
+        int xb = rb * in;
+        int xc = rc * in;
+        int xd = rd * in;
         for (int i = 0, wo = p * in * PANEL; i < in; i++, wo += PANEL) {
             FloatVector w0 = widened(h, brain, wo);
             FloatVector w1 = widened(h, brain, wo + L);
@@ -146,25 +167,19 @@ final class HalfMatmul {
             d0 = w0.fma(q, d0);
             d1 = w1.fma(q, d1);
         }
-        int column = p * PANEL;
-        int out = w.out;
-        store(a0, y, r, column, out);
-        store(a1, y, r, column + L, out);
-        if (count > 1) {
-            store(b0, y, r + 1, column, out);
-            store(b1, y, r + 1, column + L, out);
-        }
-        if (count > 2) {
-            store(c0, y, r + 2, column, out);
-            store(c1, y, r + 2, column + L, out);
-        }
-        if (count > 3) {
-            store(d0, y, r + 3, column, out);
-            store(d1, y, r + 3, column + L, out);
-        }
+        int column = p * PANEL - shift;
+        a0.intoArray(dst, r * stride + column);
+        a1.intoArray(dst, r * stride + column + L);
+        b0.intoArray(dst, rb * stride + column);
+        b1.intoArray(dst, rb * stride + column + L);
+        c0.intoArray(dst, rc * stride + column);
+        c1.intoArray(dst, rc * stride + column + L);
+        d0.intoArray(dst, rd * stride + column);
+        d1.intoArray(dst, rd * stride + column + L);
     }
 
-    private static void eightRows(float[] x, int r, WeightMatrix w, boolean brain, float[] y, int p) {
+    /** Rows r .. r + count - 1 (count 5 to 8) over panel p, padded as in {@link #rows}. */
+    private static void eightRows(float[] x, int r, int count, WeightMatrix w, boolean brain, float[] dst, int stride, int shift, int p) {
         short[] h = w.halves;
         int in = w.in;
         FloatVector a0 = FloatVector.zero(S);
@@ -183,7 +198,13 @@ final class HalfMatmul {
         FloatVector g1 = a0;
         FloatVector k0 = a0;
         FloatVector k1 = a0;
+        int rf = r + Math.min(5, count - 1);
+        int rg = r + Math.min(6, count - 1);
+        int rk = r + count - 1;
         int xa = r * in;
+        int xf = rf * in;
+        int xg = rg * in;
+        int xk = rk * in;
         for (int i = 0, wo = p * in * PANEL; i < in; i++, wo += PANEL) {
             FloatVector w0 = widened(h, brain, wo);
             FloatVector w1 = widened(h, brain, wo + L);
@@ -202,33 +223,33 @@ final class HalfMatmul {
             q = FloatVector.broadcast(S, x[xa + 4 * in + i]);
             e0 = w0.fma(q, e0);
             e1 = w1.fma(q, e1);
-            q = FloatVector.broadcast(S, x[xa + 5 * in + i]);
+            q = FloatVector.broadcast(S, x[xf + i]);
             f0 = w0.fma(q, f0);
             f1 = w1.fma(q, f1);
-            q = FloatVector.broadcast(S, x[xa + 6 * in + i]);
+            q = FloatVector.broadcast(S, x[xg + i]);
             g0 = w0.fma(q, g0);
             g1 = w1.fma(q, g1);
-            q = FloatVector.broadcast(S, x[xa + 7 * in + i]);
+            q = FloatVector.broadcast(S, x[xk + i]);
             k0 = w0.fma(q, k0);
             k1 = w1.fma(q, k1);
         }
-        int column = p * PANEL;
-        int out = w.out;
-        store(a0, y, r, column, out);
-        store(a1, y, r, column + L, out);
-        store(b0, y, r + 1, column, out);
-        store(b1, y, r + 1, column + L, out);
-        store(c0, y, r + 2, column, out);
-        store(c1, y, r + 2, column + L, out);
-        store(d0, y, r + 3, column, out);
-        store(d1, y, r + 3, column + L, out);
-        store(e0, y, r + 4, column, out);
-        store(e1, y, r + 4, column + L, out);
-        store(f0, y, r + 5, column, out);
-        store(f1, y, r + 5, column + L, out);
-        store(g0, y, r + 6, column, out);
-        store(g1, y, r + 6, column + L, out);
-        store(k0, y, r + 7, column, out);
-        store(k1, y, r + 7, column + L, out);
+        int column = p * PANEL - shift;
+        int at = r * stride + column;
+        a0.intoArray(dst, at);
+        a1.intoArray(dst, at + L);
+        b0.intoArray(dst, at + stride);
+        b1.intoArray(dst, at + stride + L);
+        c0.intoArray(dst, at + 2 * stride);
+        c1.intoArray(dst, at + 2 * stride + L);
+        d0.intoArray(dst, at + 3 * stride);
+        d1.intoArray(dst, at + 3 * stride + L);
+        e0.intoArray(dst, at + 4 * stride);
+        e1.intoArray(dst, at + 4 * stride + L);
+        f0.intoArray(dst, rf * stride + column);
+        f1.intoArray(dst, rf * stride + column + L);
+        g0.intoArray(dst, rg * stride + column);
+        g1.intoArray(dst, rg * stride + column + L);
+        k0.intoArray(dst, rk * stride + column);
+        k1.intoArray(dst, rk * stride + column + L);
     }
 }

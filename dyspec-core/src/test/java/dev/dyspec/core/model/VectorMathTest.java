@@ -64,7 +64,8 @@ class VectorMathTest {
     @ParameterizedTest(name = "{0}: {1} rows, {2} -> {3}")
     @CsvSource({"F16, 1, 256, 768", "F16, 2, 33, 77", "F16, 3, 64, 1001", "F16, 4, 17, 40", "F16, 9, 100, 257",
             "F16, 16, 688, 256", "F16, 13, 32, 100", "F16, 8, 40, 64", "BF16, 1, 64, 4096", "BF16, 2, 7, 5", "BF16, 5, 128, 130",
-            "BF16, 12, 300, 1376", "BF16, 19, 9, 33"})
+            "BF16, 12, 300, 1376", "BF16, 19, 9, 33", "F16, 6, 40, 70", "F16, 7, 256, 100", "BF16, 10, 64, 96",
+            "F16, 14, 33, 65", "F16, 15, 17, 31", "BF16, 17, 20, 200", "F16, 25, 64, 130"})
     void halfStoredWeightsGiveTheProductsOfTheirF32Values(WeightMatrix.Storage storage, int n, int in, int out) {
         Random random = new Random(n * 131L + in * 17L + out);
         float[] x = gaussian(random, n * in);
