@@ -116,11 +116,11 @@ final class ForwardThreads implements AutoCloseable {
             return;
         }
         int chunks = Math.min(strips, 4 * (helpers.length + 1));
-        int chunkColumns = strips / chunks * strip;
         forEach(true, chunks, c -> {
-            int from = c * chunkColumns;
-            // the last chunk also takes the columns past the others
-            VectorMath.stripColumns(x, n, w, y, from, c == chunks - 1 ? w.out : from + chunkColumns);
+            // chunks differ by one strip at most: a last chunk holding the remainder was claimed last and kept
+            // one thread busy while the others waited (qkv of the shipped target: 7 chunks of 1 strip and 1 of 5)
+            int from = strips * c / chunks * strip;
+            VectorMath.stripColumns(x, n, w, y, from, c == chunks - 1 ? w.out : strips * (c + 1) / chunks * strip);
         });
     }
 
