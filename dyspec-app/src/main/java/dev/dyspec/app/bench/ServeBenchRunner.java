@@ -263,7 +263,7 @@ public final class ServeBenchRunner {
                 }
             }
         } catch (IOException e) {
-            err.println("bench-serve: a " + strategy + " request failed: " + e.getMessage());
+            err.println("bench-serve: a " + strategy + " request failed: " + e.getMessage() + serverNow());
             throw e;
         }
         if (tokens < 0) {
@@ -275,15 +275,29 @@ public final class ServeBenchRunner {
 
     /** {target forwards, target rows, draft forwards, draft rows} from the server's metrics, or NaNs. */
     private double[] engineCounters() {
-        double[] out = {Double.NaN, Double.NaN, Double.NaN, Double.NaN};
+        return serverMetrics("dyspec_engine_target_forwards_total", "dyspec_engine_target_rows_total",
+                "dyspec_engine_draft_forwards_total", "dyspec_engine_draft_rows_total");
+    }
+
+    /**
+     * What the server is doing as a request fails, for telling a stream the server stopped feeding (its
+     * generation still active, or none left) from one that was fed and not delivered; empty without metrics.
+     */
+    private String serverNow() {
+        double[] now = serverMetrics("dyspec_active_generations", "dyspec_queue_depth");
+        return Double.isNaN(now[0]) ? "" : String.format(" (the server then: %.0f generating, %.0f queued)", now[0], now[1]);
+    }
+
+    /** The named values from the server's Prometheus page (the last sample of each), NaN where missing. */
+    private double[] serverMetrics(String... names) {
+        double[] out = new double[names.length];
+        java.util.Arrays.fill(out, Double.NaN);
         if (s.managementUrl() == null) {
             return out;
         }
         try {
             String text = http.send(HttpRequest.newBuilder(URI.create(s.managementUrl() + "/actuator/prometheus"))
                     .timeout(Duration.ofSeconds(10)).build(), HttpResponse.BodyHandlers.ofString()).body();
-            String[] names = {"dyspec_engine_target_forwards_total", "dyspec_engine_target_rows_total",
-                "dyspec_engine_draft_forwards_total", "dyspec_engine_draft_rows_total"};
             for (String line : text.split("\n")) {
                 for (int i = 0; i < names.length; i++) {
                     if (line.startsWith(names[i] + " ") || line.startsWith(names[i] + "{")) {

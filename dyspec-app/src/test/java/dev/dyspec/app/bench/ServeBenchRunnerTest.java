@@ -22,7 +22,7 @@ class ServeBenchRunnerTest {
 
     @Test
     @Timeout(30)
-    void aStreamThatNeverEndsAfterItsLastChunkCountsAsFailedInsteadOfHangingTheLevel() throws Exception {
+    void aStreamThatNeverEndsAfterItsLastChunkCountsAsFailedAndIsReportedWithTheServersState() throws Exception {
         CountDownLatch release = new CountDownLatch(1);
         HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/v1/completions", exchange -> {
@@ -40,12 +40,18 @@ class ServeBenchRunnerTest {
             }
             exchange.close();
         });
+        server.createContext("/actuator/prometheus", exchange -> {
+            byte[] page = "dyspec_active_generations 1.0\ndyspec_queue_depth 0.0\n".getBytes(StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(200, page.length);
+            exchange.getResponseBody().write(page);
+            exchange.close();
+        });
         server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
         server.start();
         ByteArrayOutputStream errors = new ByteArrayOutputStream();
         try {
-            ServeBenchRunner runner = new ServeBenchRunner(new ServeBenchRunner.Settings(
-                    "http://127.0.0.1:" + server.getAddress().getPort(), null, null, List.of(1), List.of("target-only"),
+            String url = "http://127.0.0.1:" + server.getAddress().getPort();
+            ServeBenchRunner runner = new ServeBenchRunner(new ServeBenchRunner.Settings(url, url, null, List.of(1), List.of("target-only"),
                     1, 8, 0, 8, false, List.of(new BenchPrompt("continuation", "Once")), false, 0),
                     new PrintStream(errors, true, StandardCharsets.UTF_8), Duration.ofSeconds(2));
             List<ServeLevel> levels = runner.run(level -> { });
@@ -53,7 +59,8 @@ class ServeBenchRunnerTest {
                 assertThat(level.failed()).isEqualTo(1);
                 assertThat(level.requests()).isZero();
             });
-            assertThat(errors.toString(StandardCharsets.UTF_8)).contains("[DONE] among them, without ending");
+            assertThat(errors.toString(StandardCharsets.UTF_8)).contains("[DONE] among them, without ending")
+                    .contains("(the server then: 1 generating, 0 queued)");
         } finally {
             release.countDown();
             server.stop(0);
