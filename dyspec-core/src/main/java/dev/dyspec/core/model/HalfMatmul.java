@@ -20,7 +20,7 @@ import jdk.incubator.vector.VectorSpecies;
  * a masked-store helper (its node budget ran out), which then allocated those vectors, and only in some
  * compilations — the same 8 rows took 1.40 ms or 1.79 ms of products from one JVM to the next (shipped
  * target, one thread, a microbenchmark); with plain stores 1.30 ms every time, 9 rows 1.77 (was 2.23),
- * 5 to 7 rows 1.30 (1.66), one row 0.48 (0.61-1.09).
+ * 5 to 7 rows 1.30 (1.66), one row 0.51 (0.61-1.44, see {@link #loneRow}).
  */
 final class HalfMatmul {
 
@@ -144,8 +144,9 @@ final class HalfMatmul {
     }
 
     /**
-     * Rows r .. r + count - 1 (count 1 to 4) over panel p. Fewer than 4 rows repeat the last one in the
-     * unused sums rather than branch inside the loop, and store them over the last row's (the same bits).
+     * Rows r .. r + count - 1 (count 1 to 4; a lone row goes by {@link #loneRow}) over panel p. Fewer than 4
+     * rows repeat the last one in the unused sums rather than branch inside the loop, and store them over the
+     * last row's (the same bits).
      */
     private static void rows(float[] x, int r, int count, WeightMatrix w, boolean brain, float[] dst, int stride, int shift, int p) {
         short[] h = w.halves;
