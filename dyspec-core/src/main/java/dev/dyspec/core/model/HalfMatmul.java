@@ -52,7 +52,7 @@ final class HalfMatmul {
         boolean brain = w.storage == WeightMatrix.Storage.BF16;
         int first = from / PANEL;
         int end = (to + PANEL - 1) / PANEL;
-        int full = Math.max(first, Math.min(end, w.out / PANEL));
+        int full = Math.min(end, w.out / PANEL); // from < out: never before first
         panels(x, n, w, brain, y, w.out, 0, first, full);
         if (full < end) {
             // the last panel's columns past out are padding: its sums go to a scratch, so that every store in
