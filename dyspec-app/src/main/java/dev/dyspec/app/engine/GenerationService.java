@@ -9,19 +9,19 @@ import dev.dyspec.core.engine.InferenceEngine;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.stereotype.Service;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Sinks;
-import reactor.core.scheduler.Schedulers;
 
 /**
  * Hands planned generations to the shared engine and turns their progress into a Flux. The engine
- * thread emits and a worker delivers, so neither model work runs on the event loop nor response building
- * on the engine thread. A subscriber that cancels (a client that disconnects) cancels the generation,
- * which stops within one step.
+ * thread emits and an {@link EventRelay} delivers, so neither model work runs on the event loop nor response
+ * building on the engine thread. A subscriber that cancels (a client that disconnects) cancels the
+ * generation, which stops within one step.
  */
 @Service
-public class GenerationService {
+public class GenerationService implements DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(GenerationService.class);
 
@@ -30,6 +30,8 @@ public class GenerationService {
     private final ExperimentService experiments;
 
     private final TreeSizeTracker treeSizes;
+
+    private final EventRelay relay = new EventRelay("dyspec-events");
 
     public GenerationService(ModelService models, GenerationMetrics metrics, ExperimentService experiments,
                              TreeSizeTracker treeSizes) {
@@ -55,8 +57,8 @@ public class GenerationService {
             metrics.request(plan.tags(), "rejected");
             throw e;
         }
-        // the engine thread only hands events over: chunks (JSON, logprob pieces) are built on a worker
-        return sink.asFlux().publishOn(Schedulers.parallel()).doOnCancel(() -> {
+        // the engine thread only hands events over: chunks (JSON, logprob pieces) are built on the relay's thread
+        return sink.asFlux().doOnCancel(() -> {
             ticket.cancel();
             // a non-streaming response cancels its source after taking the final event: not a cancellation
             if (listener.ended.compareAndSet(false, true)) {
@@ -85,7 +87,8 @@ public class GenerationService {
         @Override
         public void onStart(GenerationSession session) {
             lastStep = System.nanoTime();
-            delivered(sink.tryEmitNext(new GenerationEvent.Started(session.promptLogprobs())), "its start");
+            var started = new GenerationEvent.Started(session.promptLogprobs());
+            relay.relay(() -> delivered(sink.tryEmitNext(started), "its start"));
         }
 
         @Override
@@ -99,7 +102,7 @@ public class GenerationService {
                 firstTokenCount = step.tokens().length;
                 metrics.firstToken(plan.tags(), firstTokenNanos);
             }
-            delivered(sink.tryEmitNext(new GenerationEvent.Step(step)), "a step");
+            relay.relay(() -> delivered(sink.tryEmitNext(new GenerationEvent.Step(step)), "a step"));
         }
 
         @Override
@@ -117,10 +120,13 @@ public class GenerationService {
                         seconds > 0 ? stats.emittedTokens() / seconds : 0, ttft / 1e6,
                         later > 0 ? (now - submitted - ttft) / 1e6 / later : Double.NaN));
             }
-            delivered(sink.tryEmitNext(new GenerationEvent.Finished(session.text(), session.promptTokens(),
+            var finished = new GenerationEvent.Finished(session.text(), session.promptTokens(),
                     session.reusedPromptTokens(), session.generatedTokens().length, session.finishReason(), stats, session.logprobs(),
-                    session.promptLogprobs())), "its end");
-            delivered(sink.tryEmitComplete(), "its completion");
+                    session.promptLogprobs());
+            relay.relay(() -> {
+                delivered(sink.tryEmitNext(finished), "its end");
+                delivered(sink.tryEmitComplete(), "its completion");
+            });
         }
 
         /**
@@ -138,7 +144,16 @@ public class GenerationService {
             ended.set(true);
             metrics.request(plan.tags(), "failed");
             experiments.failed(plan.assignment());
-            delivered(sink.tryEmitError(error), "its failure");
+            relay.relay(() -> delivered(sink.tryEmitError(error), "its failure"));
         }
+    }
+
+    /**
+     * Spring destroys this before the models it depends on, so the engine's answers to the generations still
+     * running at shutdown come later: the closed relay delivers them on the engine's thread.
+     */
+    @Override
+    public void destroy() {
+        relay.close();
     }
 }

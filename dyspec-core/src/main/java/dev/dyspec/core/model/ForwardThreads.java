@@ -31,9 +31,9 @@ final class ForwardThreads implements AutoCloseable {
     static final long LARGE_FORWARD = 1L << 22;
 
     /**
-     * How long a helper spins for the next shared loop before it sleeps: long enough to bridge a layer's
-     * unshared steps (norms, rotations, cache stores: µs), short enough that a helper does not burn the
-     * core the HTTP threads need while the forward's thread is preempted or between a forward's parts.
+     * How long a helper spins for the next shared loop before it yields its core at every turn: long enough
+     * to bridge a layer's unshared steps (norms, rotations, cache stores: µs), short enough that a helper
+     * does not burn the core the HTTP threads need while the forward's thread is preempted.
      */
     static final long MAX_SPIN_NANOS = 100_000;
 
@@ -167,8 +167,16 @@ final class ForwardThreads implements AutoCloseable {
                 t.work();
                 idleSince = System.nanoTime();
                 spins = 0;
-            } else if (awake && (++spins % 64 != 0 || System.nanoTime() - idleSince < MAX_SPIN_NANOS)) {
-                Thread.onSpinWait(); // the clock is read every 64 spins only
+            } else if (awake) {
+                // Within a forward a helper never sleeps: the forward's thread would have to wake it for each
+                // shared loop left, and a wake-up is a system call after which the woken thread often takes the
+                // waker's core (8 streams: 10% of the engine thread's wall time went to such wake-ups). Past a
+                // short spin it yields, so the HTTP threads still get the core between a forward's parts.
+                if (++spins % 64 != 0 || System.nanoTime() - idleSince < MAX_SPIN_NANOS) {
+                    Thread.onSpinWait(); // the clock is read every 64 spins only
+                } else {
+                    Thread.yield();
+                }
             } else {
                 asleep.set(index, 1);
                 if (current == seen && !closed) {

@@ -7,7 +7,7 @@ package dev.dyspec.core.model;
  */
 final class HeapKvStorage implements KvStorage {
 
-    final float[][][] keys;    // (layer) (slot) (kv_heads * head_size, capacity): keys[c * capacity + position]
+    final float[][][] keys;    // (layer) (slot) (kv_heads * head_size, capacity) + padding: keys[c * capacity + position]
     final float[][][] values;  // (layer) (slot) (capacity, kv_heads * head_size)
     final int capacity;
     final int kvDim;
@@ -19,7 +19,12 @@ final class HeapKvStorage implements KvStorage {
         }
         this.capacity = capacity;
         this.kvDim = kvDim;
-        this.keys = new float[layers][slots][capacity * kvDim];
+        this.keys = new float[layers][slots][];
+        for (float[][] layer : keys) {
+            for (int slot = 0; slot < slots; slot++) {
+                layer[slot] = new float[capacity * kvDim + VectorMath.keysPadding()]; // see VectorMath.paddedPositions
+            }
+        }
         this.values = new float[layers][slots][capacity * kvDim];
     }
 
@@ -63,7 +68,7 @@ final class HeapKvStorage implements KvStorage {
 
     @Override
     public long bytes() {
-        return 2L * keys.length * keys[0].length * capacity * kvDim * Float.BYTES;
+        return (2L * capacity * kvDim + VectorMath.keysPadding()) * keys.length * keys[0].length * Float.BYTES;
     }
 
     @Override

@@ -169,7 +169,7 @@ final class JavaKernel implements ForwardKernel {
         float[] values = storage.values[layer][r.cache().slot()];
         int kv = (head / group) * hd;
         int[] visible = new int[length];
-        float[] scores = new float[length];
+        float[] scores = new float[VectorMath.paddedPositions(length)];
         float[] probs = new float[length];
         for (int j = 0; j < committed; j++) {
             visible[j] = j;

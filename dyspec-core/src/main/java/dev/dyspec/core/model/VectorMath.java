@@ -207,15 +207,30 @@ final class VectorMath {
         }
     }
 
+    /** Positions {@link #scores} computes: {@code length} rounded up to whole strips of four vectors. */
+    static int paddedPositions(int length) {
+        int strip = 4 * L;
+        return (length + strip - 1) / strip * strip;
+    }
+
+    /** Floats a keys array holds past its last row, so that {@link #scores}' last strip stays inside it. */
+    static int keysPadding() {
+        return 4 * L;
+    }
+
     /**
      * out[p] = q · key(p) for positions p &lt; length, keys stored transposed: key(p)[t] =
      * keys[base + t * capacity + p]. Strips of 4 vectors of positions stay in registers over the head's
-     * columns.
+     * columns, one fused multiply-add chain per position in column order. The last strip runs whole too
+     * (out holds {@link #paddedPositions}, keys {@link #keysPadding} past their end; what it reads past
+     * the length lands in later positions, the next row or the padding, and its scores are never used):
+     * a vector or a lone position on its own waits on the latency of every multiply-add, so 13 positions
+     * left over cost as much as 400 in strips. Every position takes the same steps whichever strip holds
+     * it, so its score does not depend on the length it was computed with.
      */
     static void scores(float[] q, int qo, float[] keys, int base, int capacity, int hd, int length, float[] out) {
         int strip = 4 * L;
-        int p = 0;
-        for (; p + strip <= length; p += strip) {
+        for (int p = 0; p < length; p += strip) {
             FloatVector a0 = FloatVector.zero(S);
             FloatVector a1 = a0;
             FloatVector a2 = a0;
@@ -231,20 +246,6 @@ final class VectorMath {
             a1.intoArray(out, p + L);
             a2.intoArray(out, p + 2 * L);
             a3.intoArray(out, p + 3 * L);
-        }
-        for (; p + L <= length; p += L) {
-            FloatVector a = FloatVector.zero(S);
-            for (int t = 0, k = base + p; t < hd; t++, k += capacity) {
-                a = FloatVector.fromArray(S, keys, k).fma(FloatVector.broadcast(S, q[qo + t]), a);
-            }
-            a.intoArray(out, p);
-        }
-        for (; p < length; p++) {
-            float a = 0f;
-            for (int t = 0, k = base + p; t < hd; t++, k += capacity) {
-                a = Math.fma(keys[k], q[qo + t], a);
-            }
-            out[p] = a;
         }
     }
 

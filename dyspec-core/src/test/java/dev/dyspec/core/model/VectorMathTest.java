@@ -93,14 +93,14 @@ class VectorMathTest {
 
     /** Attention's pieces at head sizes and lengths around the vector width, against plain double loops. */
     @ParameterizedTest(name = "head size {0}, {1} positions")
-    @CsvSource({"8, 5", "16, 17", "64, 130", "64, 64", "24, 1", "128, 77", "80, 300", "96, 9"})
+    @CsvSource({"8, 5", "16, 17", "64, 130", "64, 64", "24, 1", "128, 77", "80, 300", "96, 9", "6, 40", "10, 33", "7, 2", "64, 31"})
     void attentionStepsMatchADoublePrecisionReference(int hd, int length) {
         Random random = new Random(hd * 1000L + length);
         int capacity = length + 3;
         int kvHeads = 2;
         float[] q = gaussian(random, hd);
-        float[] keys = gaussian(random, kvHeads * hd * capacity);   // position last
-        float[] scores = new float[length];
+        float[] keys = gaussian(random, kvHeads * hd * capacity + VectorMath.keysPadding()); // position last, then the padding scores may read
+        float[] scores = new float[VectorMath.paddedPositions(length)];
         VectorMath.scores(q, 0, keys, hd * capacity, capacity, hd, length, scores); // second kv head
         double[] expected = new double[length];
         for (int p = 0; p < length; p++) {
@@ -126,6 +126,26 @@ class VectorMathTest {
                 sum += probs[c] * (double) values[rows[c] * kvHeads * hd + hd + t];
             }
             assertTrue(Math.abs(out[4 + t] - sum) <= 1e-5 * (1 + Math.abs(sum)), "weighted value " + t);
+        }
+    }
+
+    /**
+     * A tree's node and the same token decoded alone see their keys at different lengths; their scores must
+     * still be the same bits, or a tree would not verify exactly what plain decoding gives.
+     */
+    @ParameterizedTest(name = "head size {0}")
+    @CsvSource({"64", "128", "6", "16"})
+    void aPositionsScoreIsTheSameBitsWhateverLengthItIsComputedWith(int hd) {
+        Random random = new Random(hd);
+        int capacity = 150;
+        float[] q = gaussian(random, hd);
+        float[] keys = gaussian(random, hd * capacity + VectorMath.keysPadding());
+        float[] all = new float[VectorMath.paddedPositions(capacity)];
+        VectorMath.scores(q, 0, keys, 0, capacity, hd, capacity, all);
+        for (int length = 1; length <= capacity; length++) {
+            float[] some = new float[VectorMath.paddedPositions(length)];
+            VectorMath.scores(q, 0, keys, 0, capacity, hd, length, some);
+            assertArrayEquals(java.util.Arrays.copyOf(all, length), java.util.Arrays.copyOf(some, length), "length " + length);
         }
     }
 
