@@ -12,8 +12,9 @@ import org.slf4j.LoggerFactory;
  * work waits on response building nor response building on model work. The engine emits a burst per step,
  * one event per running stream; handing each to a Reactor scheduler woke a worker per event, and a wake-up
  * is a system call after which the woken thread often takes the waker's core (8 streams, 2 cores: 11% of
- * the engine thread's wall time). Here the first event of a burst wakes the relay and the rest queue while
- * it works. One queue and one thread: a stream's events arrive in the order they were emitted.
+ * the engine thread's wall time). Here the first event of a burst wakes the relay, which then stays up for
+ * {@link #LINGER_NANOS} (yielding its core) while the rest queue. One queue and one thread: a stream's events
+ * arrive in the order they were emitted.
  */
 final class EventRelay implements AutoCloseable {
 
