@@ -168,27 +168,47 @@ final class JavaKernel implements ForwardKernel {
         float[] keys = storage.keys[layer][r.cache().slot()];
         float[] values = storage.values[layer][r.cache().slot()];
         int kv = (head / group) * hd;
-        int[] visible = new int[length];
-        float[] scores = new float[VectorMath.paddedPositions(length)];
-        float[] probs = new float[length];
+        int[][] visible = {new int[length], new int[length]};
+        float[][] scores = {new float[VectorMath.paddedPositions(length)], new float[VectorMath.paddedPositions(length)]};
+        float[][] probs = {new float[length], new float[length]};
+        int[] count = new int[2];
         for (int j = 0; j < committed; j++) {
-            visible[j] = j;
+            visible[0][j] = j;
+            visible[1][j] = j;
         }
-        for (int i = 0; i < n; i++) {
-            boolean[] mask = r.attend()[i];
-            int count = committed;
-            for (int j = committed; j < length; j++) {
-                if (mask[j - committed]) {
-                    visible[count++] = j;
+        // rows go in pairs, so each key and value read from memory serves two of them
+        for (int i = 0; i < n; i += 2) {
+            int pair = Math.min(2, n - i);
+            for (int k = 0; k < pair; k++) {
+                boolean[] mask = r.attend()[i + k];
+                int c = committed;
+                for (int j = committed; j < length; j++) {
+                    if (mask[j - committed]) {
+                        visible[k][c++] = j;
+                    }
                 }
+                count[k] = c;
             }
             int row = first + i;
-            VectorMath.scores(qkv, row * width + head * hd, keys, kv * capacity, capacity, hd, length, scores);
-            for (int c = 0; c < count; c++) {
-                probs[c] = scores[visible[c]];
+            int q = row * width + head * hd;
+            if (pair == 2) {
+                VectorMath.scoresPair(qkv, q, q + width, keys, kv * capacity, capacity, hd, length, scores[0], scores[1]);
+            } else {
+                VectorMath.scores(qkv, q, keys, kv * capacity, capacity, hd, length, scores[0]);
             }
-            VectorMath.softmax(probs, count);
-            VectorMath.weightedRows(probs, visible, count, values, kvDim, kv, attn, row * config.qDim() + head * hd, hd);
+            for (int k = 0; k < pair; k++) {
+                for (int c = 0; c < count[k]; c++) {
+                    probs[k][c] = scores[k][visible[k][c]];
+                }
+                VectorMath.softmax(probs[k], count[k]);
+            }
+            int out = row * config.qDim() + head * hd;
+            if (pair == 2) {
+                VectorMath.weightedRowsPair(probs[0], visible[0], count[0], probs[1], visible[1], count[1], committed,
+                        values, kvDim, kv, attn, out, out + config.qDim(), hd);
+            } else {
+                VectorMath.weightedRows(probs[0], visible[0], count[0], values, kvDim, kv, attn, out, hd);
+            }
         }
     }
 

@@ -249,6 +249,45 @@ final class VectorMath {
         }
     }
 
+    /**
+     * {@link #scores} for two query rows at once: each key vector loaded feeds both rows, so a sequence's keys
+     * are read once per pair of its new rows instead of once per row (a batched forward reads them from memory:
+     * 8 sequences × 8 layers of keys and values do not stay in cache beside the weights). Each row's scores are
+     * the same bits as {@link #scores} gives it alone.
+     */
+    static void scoresPair(float[] q, int qa, int qb, float[] keys, int base, int capacity, int hd, int length,
+                           float[] outA, float[] outB) {
+        int strip = 4 * L;
+        for (int p = 0; p < length; p += strip) {
+            FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+            FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+            for (int t = 0, k = base + p; t < hd; t++, k += capacity) {
+                FloatVector x = FloatVector.broadcast(S, q[qa + t]);
+                FloatVector y = FloatVector.broadcast(S, q[qb + t]);
+                FloatVector k0 = FloatVector.fromArray(S, keys, k);
+                FloatVector k1 = FloatVector.fromArray(S, keys, k + L);
+                FloatVector k2 = FloatVector.fromArray(S, keys, k + 2 * L);
+                FloatVector k3 = FloatVector.fromArray(S, keys, k + 3 * L);
+                a0 = k0.fma(x, a0);
+                a1 = k1.fma(x, a1);
+                a2 = k2.fma(x, a2);
+                a3 = k3.fma(x, a3);
+                b0 = k0.fma(y, b0);
+                b1 = k1.fma(y, b1);
+                b2 = k2.fma(y, b2);
+                b3 = k3.fma(y, b3);
+            }
+            a0.intoArray(outA, p);
+            a1.intoArray(outA, p + L);
+            a2.intoArray(outA, p + 2 * L);
+            a3.intoArray(outA, p + 3 * L);
+            b0.intoArray(outB, p);
+            b1.intoArray(outB, p + L);
+            b2.intoArray(outB, p + 2 * L);
+            b3.intoArray(outB, p + 3 * L);
+        }
+    }
+
     /** x[0..n) ← softmax(x[0..n)), n ≥ 1. */
     static void softmax(float[] x, int n) {
         float max = Float.NEGATIVE_INFINITY;
@@ -306,6 +345,66 @@ final class VectorMath {
                 a = Math.fma(values[rows[c] * stride + vo + t], p[c], a);
             }
             out[oo + t] = a;
+        }
+    }
+
+    /**
+     * {@link #weightedRows} for two rows whose first {@code shared} visible entries are the same (a sequence's
+     * committed prefix): those value rows are loaded once for both. Each row's sums run over its own entries in
+     * its own order, the same bits as {@link #weightedRows} gives it alone. Head sizes that are not a multiple of
+     * four vectors take the rows one by one.
+     */
+    static void weightedRowsPair(float[] pa, int[] rowsA, int countA, float[] pb, int[] rowsB, int countB, int shared,
+                                 float[] values, int stride, int vo, float[] out, int oa, int ob, int hd) {
+        if (hd % (4 * L) != 0) {
+            weightedRows(pa, rowsA, countA, values, stride, vo, out, oa, hd);
+            weightedRows(pb, rowsB, countB, values, stride, vo, out, ob, hd);
+            return;
+        }
+        for (int t = 0; t < hd; t += 4 * L) {
+            FloatVector a0 = FloatVector.zero(S), a1 = a0, a2 = a0, a3 = a0;
+            FloatVector b0 = a0, b1 = a0, b2 = a0, b3 = a0;
+            for (int c = 0; c < shared; c++) {
+                FloatVector x = FloatVector.broadcast(S, pa[c]);
+                FloatVector y = FloatVector.broadcast(S, pb[c]);
+                int at = rowsA[c] * stride + vo + t;
+                FloatVector v0 = FloatVector.fromArray(S, values, at);
+                FloatVector v1 = FloatVector.fromArray(S, values, at + L);
+                FloatVector v2 = FloatVector.fromArray(S, values, at + 2 * L);
+                FloatVector v3 = FloatVector.fromArray(S, values, at + 3 * L);
+                a0 = v0.fma(x, a0);
+                a1 = v1.fma(x, a1);
+                a2 = v2.fma(x, a2);
+                a3 = v3.fma(x, a3);
+                b0 = v0.fma(y, b0);
+                b1 = v1.fma(y, b1);
+                b2 = v2.fma(y, b2);
+                b3 = v3.fma(y, b3);
+            }
+            for (int c = shared; c < countA; c++) {
+                FloatVector x = FloatVector.broadcast(S, pa[c]);
+                int at = rowsA[c] * stride + vo + t;
+                a0 = FloatVector.fromArray(S, values, at).fma(x, a0);
+                a1 = FloatVector.fromArray(S, values, at + L).fma(x, a1);
+                a2 = FloatVector.fromArray(S, values, at + 2 * L).fma(x, a2);
+                a3 = FloatVector.fromArray(S, values, at + 3 * L).fma(x, a3);
+            }
+            for (int c = shared; c < countB; c++) {
+                FloatVector y = FloatVector.broadcast(S, pb[c]);
+                int at = rowsB[c] * stride + vo + t;
+                b0 = FloatVector.fromArray(S, values, at).fma(y, b0);
+                b1 = FloatVector.fromArray(S, values, at + L).fma(y, b1);
+                b2 = FloatVector.fromArray(S, values, at + 2 * L).fma(y, b2);
+                b3 = FloatVector.fromArray(S, values, at + 3 * L).fma(y, b3);
+            }
+            a0.intoArray(out, oa + t);
+            a1.intoArray(out, oa + t + L);
+            a2.intoArray(out, oa + t + 2 * L);
+            a3.intoArray(out, oa + t + 3 * L);
+            b0.intoArray(out, ob + t);
+            b1.intoArray(out, ob + t + L);
+            b2.intoArray(out, ob + t + 2 * L);
+            b3.intoArray(out, ob + t + 3 * L);
         }
     }
 

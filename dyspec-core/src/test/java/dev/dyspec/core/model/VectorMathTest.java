@@ -149,6 +149,42 @@ class VectorMathTest {
         }
     }
 
+    /** Two rows scored and summed together give each the bits it gets alone: pairing only shares the loads. */
+    @ParameterizedTest(name = "head size {0}, {1} positions, {2} shared")
+    @CsvSource({"64, 80, 70", "64, 17, 17", "128, 130, 100", "80, 45, 40", "16, 3, 0", "64, 400, 391"})
+    void pairedRowsGetTheBitsEachGetsAlone(int hd, int length, int shared) {
+        Random random = new Random(hd * 31L + length);
+        int capacity = length + 5;
+        int kvHeads = 2;
+        float[] q = gaussian(random, 3 * hd);
+        float[] keys = gaussian(random, kvHeads * hd * capacity + VectorMath.keysPadding());
+        float[][] pairScores = {new float[VectorMath.paddedPositions(length)], new float[VectorMath.paddedPositions(length)]};
+        VectorMath.scoresPair(q, 0, 2 * hd, keys, hd * capacity, capacity, hd, length, pairScores[0], pairScores[1]);
+        for (int row = 0; row < 2; row++) {
+            float[] alone = new float[VectorMath.paddedPositions(length)];
+            VectorMath.scores(q, 2 * hd * row, keys, hd * capacity, capacity, hd, length, alone);
+            assertArrayEquals(java.util.Arrays.copyOf(alone, length), java.util.Arrays.copyOf(pairScores[row], length), "row " + row);
+        }
+        float[] values = gaussian(random, capacity * kvHeads * hd);
+        int[][] rows = new int[2][];
+        float[][] probs = new float[2][];
+        for (int row = 0; row < 2; row++) {
+            int count = shared + random.nextInt(length - shared + 1);
+            rows[row] = new int[count];
+            for (int c = 0; c < count; c++) {
+                rows[row][c] = c < shared ? c : shared + random.nextInt(capacity - shared);
+            }
+            probs[row] = gaussian(random, count);
+        }
+        float[] paired = new float[3 * hd];
+        VectorMath.weightedRowsPair(probs[0], rows[0], rows[0].length, probs[1], rows[1], rows[1].length, shared,
+                values, kvHeads * hd, hd, paired, 0, 2 * hd, hd);
+        float[] alone = new float[3 * hd];
+        VectorMath.weightedRows(probs[0], rows[0], rows[0].length, values, kvHeads * hd, hd, alone, 0, hd);
+        VectorMath.weightedRows(probs[1], rows[1], rows[1].length, values, kvHeads * hd, hd, alone, 2 * hd, hd);
+        assertArrayEquals(alone, paired);
+    }
+
     @ParameterizedTest(name = "hidden {0}")
     @CsvSource({"7", "16", "688", "33"})
     void swigluMatchesADoublePrecisionReference(int hidden) {
