@@ -7,6 +7,7 @@ import dev.dyspec.core.decode.StepResult;
 import dev.dyspec.core.engine.GenerationListener;
 import dev.dyspec.core.engine.InferenceEngine;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -31,7 +32,13 @@ public class GenerationService implements DisposableBean {
 
     private final TreeSizeTracker treeSizes;
 
-    private final EventRelay relay = new EventRelay("dyspec-events");
+    /**
+     * One relay per four processors, at most four: building chunks (JSON, logprob pieces) for many streams on a
+     * large machine outgrows one thread, while on small ones each extra relay is one more wake-up per step.
+     * A generation keeps its relay, so its events stay in order.
+     */
+    private final EventRelay[] relays = startRelays(relaysFor(Runtime.getRuntime().availableProcessors()));
+    private final AtomicLong generations = new AtomicLong();
 
     public GenerationService(ModelService models, GenerationMetrics metrics, ExperimentService experiments,
                              TreeSizeTracker treeSizes) {
@@ -50,14 +57,15 @@ public class GenerationService implements DisposableBean {
         Sinks.Many<GenerationEvent> sink = Sinks.many().unicast().onBackpressureBuffer();
         long submitted = System.nanoTime();
         InferenceEngine.Ticket ticket;
-        Listener listener = new Listener(plan, sink, submitted);
+        Listener listener = new Listener(plan, sink, submitted,
+                relays[(int) Math.floorMod(generations.getAndIncrement(), (long) relays.length)]);
         try {
             ticket = engine.submit(plan.request(), listener);
         } catch (RuntimeException e) {
             metrics.request(plan.tags(), "rejected");
             throw e;
         }
-        // the engine thread only hands events over: chunks (JSON, logprob pieces) are built on the relay's thread
+        // the engine thread only hands events over: chunks (JSON, logprob pieces) are built on a relay's thread
         return sink.asFlux().doOnCancel(() -> {
             ticket.cancel();
             // a non-streaming response cancels its source after taking the final event: not a cancellation
@@ -72,16 +80,18 @@ public class GenerationService implements DisposableBean {
         private final PlannedGeneration plan;
         private final Sinks.Many<GenerationEvent> sink;
         private final long submitted;
+        private final EventRelay relay;
         private long lastStep;
         private long firstTokenNanos = -1;
         private long firstTokenCount;
         /** Set once the generation completed, failed or was cancelled: each is counted once. */
         final AtomicBoolean ended = new AtomicBoolean();
 
-        Listener(PlannedGeneration plan, Sinks.Many<GenerationEvent> sink, long submitted) {
+        Listener(PlannedGeneration plan, Sinks.Many<GenerationEvent> sink, long submitted, EventRelay relay) {
             this.plan = plan;
             this.sink = sink;
             this.submitted = submitted;
+            this.relay = relay;
         }
 
         @Override
@@ -150,10 +160,24 @@ public class GenerationService implements DisposableBean {
 
     /**
      * Spring destroys this before the models it depends on, so the engine's answers to the generations still
-     * running at shutdown come later: the closed relay delivers them on the engine's thread.
+     * running at shutdown come later: the closed relays deliver them on the engine's thread.
      */
     @Override
     public void destroy() {
-        relay.close();
+        for (EventRelay relay : relays) {
+            relay.close();
+        }
+    }
+
+    static int relaysFor(int processors) {
+        return Math.max(1, Math.min(4, processors / 4));
+    }
+
+    private static EventRelay[] startRelays(int count) {
+        EventRelay[] relays = new EventRelay[count];
+        for (int i = 0; i < count; i++) {
+            relays[i] = new EventRelay(count == 1 ? "dyspec-events" : "dyspec-events-" + (i + 1));
+        }
+        return relays;
     }
 }
