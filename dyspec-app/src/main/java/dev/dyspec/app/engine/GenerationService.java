@@ -7,7 +7,7 @@ import dev.dyspec.core.decode.StepResult;
 import dev.dyspec.core.engine.GenerationListener;
 import dev.dyspec.core.engine.InferenceEngine;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -38,7 +38,7 @@ public class GenerationService implements DisposableBean {
      * A generation keeps its relay, so its events stay in order.
      */
     private final EventRelay[] relays = startRelays(relaysFor(Runtime.getRuntime().availableProcessors()));
-    private final AtomicLong generations = new AtomicLong();
+    private final AtomicInteger generations = new AtomicInteger();
 
     public GenerationService(ModelService models, GenerationMetrics metrics, ExperimentService experiments,
                              TreeSizeTracker treeSizes) {
@@ -58,7 +58,7 @@ public class GenerationService implements DisposableBean {
         long submitted = System.nanoTime();
         InferenceEngine.Ticket ticket;
         Listener listener = new Listener(plan, sink, submitted,
-                relays[(int) Math.floorMod(generations.getAndIncrement(), (long) relays.length)]);
+                relays[Math.floorMod(generations.getAndIncrement(), relays.length)]);
         try {
             ticket = engine.submit(plan.request(), listener);
         } catch (RuntimeException e) {

@@ -168,13 +168,15 @@ final class JavaKernel implements ForwardKernel {
         float[] keys = storage.keys[layer][r.cache().slot()];
         float[] values = storage.values[layer][r.cache().slot()];
         int kv = (head / group) * hd;
-        int[][] visible = {new int[length], new int[length]};
-        float[][] scores = {new float[VectorMath.paddedPositions(length)], new float[VectorMath.paddedPositions(length)]};
-        float[][] probs = {new float[length], new float[length]};
-        int[] count = new int[2];
-        for (int j = 0; j < committed; j++) {
-            visible[0][j] = j;
-            visible[1][j] = j;
+        int lanes = Math.min(2, n); // a decode step's single row needs one set of buffers
+        int[][] visible = new int[lanes][length];
+        float[][] scores = new float[lanes][VectorMath.paddedPositions(length)];
+        float[][] probs = new float[lanes][length];
+        int[] count = new int[lanes];
+        for (int[] v : visible) {
+            for (int j = 0; j < committed; j++) {
+                v[j] = j;
+            }
         }
         // rows go in pairs, so each key and value read from memory serves two of them
         for (int i = 0; i < n; i += 2) {
