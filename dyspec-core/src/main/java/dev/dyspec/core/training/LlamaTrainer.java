@@ -125,7 +125,7 @@ public final class LlamaTrainer {
         for (int i = 0; i < ids.length; i++) {
             ids[i] = batch[i];
         }
-        NDArray data = manager.create(ids, new Shape(cfg.batchSize(), cfg.sequenceLength() + 1));
+        NDArray data = TorchOwned.longs(manager, ids, new Shape(cfg.batchSize(), cfg.sequenceLength() + 1));
         return new NDArray[] {data.get(new NDIndex(":, 0:{}", cfg.sequenceLength())), data.get(new NDIndex(":, 1:"))};
     }
 

@@ -47,7 +47,7 @@ public final class PairEvaluation {
                 for (int k = 0; k < ids.length; k++) {
                     ids[k] = window[k];
                 }
-                NDArray data = manager.create(ids, new Shape(batch, length + 1));
+                NDArray data = TorchOwned.longs(manager, ids, new Shape(batch, length + 1));
                 NDArray inputs = data.get(":, 0:{}", length);
                 NDArray targets = data.get(":, 1:");
                 NDArray pLog = target.forward(inputs).logSoftmax(-1);

@@ -28,6 +28,9 @@ public final class TrainableLlama implements AutoCloseable {
     private final NDArray rotateHalf;   // (head_size, head_size)
     private final NDArray cos;          // (max_positions, head_size)
     private final NDArray sin;          // (max_positions, head_size)
+    private final NDArray attentionScale; // () 1/√head_size
+    private final NDArray normEps;        // () rms_norm_eps
+    private final NDArray inverseRoot;    // () -0.5
 
     public TrainableLlama(Checkpoint checkpoint, NDManager parent) {
         this.config = checkpoint.config();
@@ -41,7 +44,7 @@ public final class TrainableLlama implements AutoCloseable {
             for (int i = 0; i < s.length; i++) {
                 shape[i] = s[i];
             }
-            NDArray p = manager.create(e.getValue().data(), new Shape(shape));
+            NDArray p = TorchOwned.floats(manager, e.getValue().data(), new Shape(shape));
             p.setRequiresGradient(true);
             params.put(e.getKey(), p);
         }
@@ -52,7 +55,7 @@ public final class TrainableLlama implements AutoCloseable {
             r[(j + half) * hd + j] = -1f;
             r[j * hd + j + half] = 1f;
         }
-        rotateHalf = manager.create(r, new Shape(hd, hd));
+        rotateHalf = TorchOwned.floats(manager, r, new Shape(hd, hd));
         float[] c = new float[config.maxPositions() * hd];
         float[] sn = new float[config.maxPositions() * hd];
         for (int p = 0; p < config.maxPositions(); p++) {
@@ -62,8 +65,11 @@ public final class TrainableLlama implements AutoCloseable {
                 sn[p * hd + j] = sn[p * hd + half + j] = (float) Math.sin(angle);
             }
         }
-        cos = manager.create(c, new Shape(config.maxPositions(), hd));
-        sin = manager.create(sn, new Shape(config.maxPositions(), hd));
+        cos = TorchOwned.floats(manager, c, new Shape(config.maxPositions(), hd));
+        sin = TorchOwned.floats(manager, sn, new Shape(config.maxPositions(), hd));
+        attentionScale = TorchOwned.scalar(manager, (float) (1.0 / Math.sqrt(hd)));
+        normEps = TorchOwned.scalar(manager, (float) config.rmsNormEps());
+        inverseRoot = TorchOwned.scalar(manager, -0.5f);
     }
 
     public ModelConfig config() {
@@ -102,8 +108,7 @@ public final class TrainableLlama implements AutoCloseable {
                 maskData[(int) (i * t + j)] = MASKED;
             }
         }
-        NDArray mask = manager.create(maskData, new Shape(t, t));
-        float scale = (float) (1.0 / Math.sqrt(hd));
+        NDArray mask = TorchOwned.floats(manager, maskData, new Shape(t, t));
         for (int l = 0; l < config.numLayers(); l++) {
             NDArray hIn = rmsNorm(x, layer(l, LlamaTensorNames.ATTN_NORM));
             NDArray q = heads(hIn.matMul(layer(l, LlamaTensorNames.Q).transpose()), b, t, h, hd);
@@ -111,7 +116,7 @@ public final class TrainableLlama implements AutoCloseable {
             NDArray v = heads(hIn.matMul(layer(l, LlamaTensorNames.V).transpose()), b, t, h, hd);
             q = q.mul(c).add(q.matMul(rotateHalf).mul(s));
             k = k.mul(c).add(k.matMul(rotateHalf).mul(s));
-            NDArray att = q.matMul(k.transpose(0, 1, 3, 2)).mul(scale).add(mask).softmax(-1);
+            NDArray att = q.matMul(k.transpose(0, 1, 3, 2)).mul(attentionScale).add(mask).softmax(-1);
             NDArray o = att.matMul(v).transpose(0, 2, 1, 3).reshape(b, t, d);
             x = x.add(o.matMul(layer(l, LlamaTensorNames.O).transpose()));
             NDArray f = rmsNorm(x, layer(l, LlamaTensorNames.FFN_NORM));
@@ -129,7 +134,7 @@ public final class TrainableLlama implements AutoCloseable {
 
     private NDArray rmsNorm(NDArray x, NDArray weight) {
         NDArray ms = x.square().mean(new int[] {-1}, true);
-        return x.mul(ms.add(config.rmsNormEps()).pow(-0.5)).mul(weight);
+        return x.mul(ms.add(normEps).pow(inverseRoot)).mul(weight);
     }
 
     /** Mean cross-entropy of next-token prediction: logits (B, T, V) against targets (B, T). */
@@ -143,9 +148,11 @@ public final class TrainableLlama implements AutoCloseable {
      * (KL up to a constant), scaled by T² as usual so gradients keep their size across temperatures.
      */
     public static NDArray distillation(NDArray studentLogits, NDArray teacherLogits, float temperature) {
-        NDArray teacher = teacherLogits.div(temperature).softmax(-1).stopGradient();
-        NDArray student = studentLogits.div(temperature).logSoftmax(-1);
-        return teacher.mul(student).sum(new int[] {-1}).mean().neg().mul(temperature * temperature);
+        NDArray t = TorchOwned.scalar(studentLogits.getManager(), temperature);
+        NDArray tSquared = TorchOwned.scalar(studentLogits.getManager(), temperature * temperature);
+        NDArray teacher = teacherLogits.div(t).softmax(-1).stopGradient();
+        NDArray student = studentLogits.div(t).logSoftmax(-1);
+        return teacher.mul(student).sum(new int[] {-1}).mean().neg().mul(tSquared);
     }
 
     /** The current weights as a checkpoint (copied to Java memory). */

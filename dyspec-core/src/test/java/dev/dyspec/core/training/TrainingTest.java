@@ -14,9 +14,13 @@ import dev.dyspec.core.checkpoint.WeightTensor;
 import dev.dyspec.core.testing.SharedModels;
 import dev.dyspec.core.tokenizer.BpeTrainer;
 import dev.dyspec.core.tokenizer.HfTextTokenizer;
+import java.nio.ByteBuffer;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.locks.LockSupport;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -59,10 +63,8 @@ class TrainingTest {
     @Test
     void checkpointsReloadBitExactlyAndResumeToTheSameWeights() throws Exception {
         Checkpoint init = RandomInit.checkpoint(config(16, 1), 2);
-        Path straight = dir.resolve("straight");
-        LlamaTrainer.run(init, null, corpus, training(20, null), straight, (s, n, l, t, v) -> { });
-        Path resumed = dir.resolve("resumed");
-        LlamaTrainer.run(init, null, corpus, training(20, null).withSteps(10), resumed, (s, n, l, t, v) -> { });
+        Path straight = train(init, null, training(20, null), "straight");
+        Path resumed = train(init, null, training(20, null).withSteps(10), "resumed");
         Checkpoint half = HfCheckpointLoader.load(resumed);
         try (NDManager m = NDManager.newBaseManager(); TrainableLlama reloaded = new TrainableLlama(half, m)) {
             // what was written is what the model held: a reload snapshot is identical
@@ -72,8 +74,63 @@ class TrainingTest {
         }
         LlamaTrainer.Outcome rest = LlamaTrainer.run(init, null, corpus, training(20, null), resumed, (s, n, l, t, v) -> { });
         assertEquals(10, rest.stepsRun());
-        Checkpoint a = HfCheckpointLoader.load(straight);
-        Checkpoint b = HfCheckpointLoader.load(resumed);
+        assertSameWeights(straight, resumed);
+    }
+
+    /**
+     * Autograd keeps the tensors it saves for backward past the Java objects DJL wraps them in; training must not
+     * read memory the garbage collector has handed back. A thread that frees direct buffers, refills new ones with
+     * junk and asks for collections beside a run made that run part from a quiet one from its second step
+     * (the scalars of attention's scale, RMS norm's power and distillation's temperature were in such buffers).
+     */
+    @Test
+    void trainingAndDistillationDoNotDependOnWhenTheGarbageCollectorRuns() throws Exception {
+        Checkpoint init = RandomInit.checkpoint(config(16, 1), 5);
+        try (NDManager m = NDManager.newBaseManager();
+             TrainableLlama teacher = new TrainableLlama(RandomInit.checkpoint(config(16, 1), 6), m)) {
+            Path quiet = train(init, null, training(12, null), "quiet");
+            Path quietDistilled = train(init, teacher, training(30, 2.0f), "quiet-distilled");
+            AtomicBoolean storming = new AtomicBoolean(true);
+            Thread storm = new Thread(() -> {
+                List<ByteBuffer> junk = new ArrayList<>();
+                while (storming.get()) {
+                    for (int i = 0; i < 200; i++) {
+                        ByteBuffer b = ByteBuffer.allocateDirect(64 + (i * 97) % 30_000);
+                        while (b.hasRemaining()) {
+                            b.put((byte) 0x7f);
+                        }
+                        junk.add(b);
+                    }
+                    junk.clear();
+                    System.gc();
+                    LockSupport.parkNanos(500_000);
+                }
+            }, "gc-storm");
+            storm.setDaemon(true);
+            storm.start();
+            Path stormy;
+            Path stormyDistilled;
+            try {
+                stormy = train(init, null, training(12, null), "stormy");
+                stormyDistilled = train(init, teacher, training(30, 2.0f), "stormy-distilled");
+            } finally {
+                storming.set(false);
+                storm.join();
+            }
+            assertSameWeights(quiet, stormy);
+            assertSameWeights(quietDistilled, stormyDistilled);
+        }
+    }
+
+    private static Path train(Checkpoint init, TrainableLlama teacher, TrainingConfig cfg, String name) throws Exception {
+        Path out = dir.resolve(name);
+        LlamaTrainer.run(init, teacher, corpus, cfg, out, (s, n, l, t, v) -> { });
+        return out;
+    }
+
+    private static void assertSameWeights(Path expected, Path actual) {
+        Checkpoint a = HfCheckpointLoader.load(expected);
+        Checkpoint b = HfCheckpointLoader.load(actual);
         for (String name : a.weights().keySet()) {
             assertArrayEquals(a.weights().get(name).data(), b.weights().get(name).data(), 1e-6f, name);
         }
