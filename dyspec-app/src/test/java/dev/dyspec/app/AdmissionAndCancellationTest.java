@@ -17,6 +17,7 @@ import org.springframework.http.codec.ServerSentEvent;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.web.reactive.function.client.WebClient;
+import org.springframework.web.reactive.function.client.WebClientResponseException;
 import reactor.core.Disposable;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
@@ -37,6 +38,7 @@ class AdmissionAndCancellationTest {
     ModelService models;
 
     private WebClient client;
+    private final List<String> streamFailures = java.util.Collections.synchronizedList(new ArrayList<>());
 
     @BeforeEach
     void setUp() throws InterruptedException {
@@ -67,7 +69,7 @@ class AdmissionAndCancellationTest {
                 synchronized (received) {
                     received.add(1);
                 }
-            }));
+            }, this::streamFailed));
         }
         awaitActive(2);
         String small = "{\"prompt\": \"Once\", \"max_tokens\": 2}";
@@ -95,7 +97,7 @@ class AdmissionAndCancellationTest {
     void refusalsForLackOfRoomComeAfterTheBusyDelay() throws InterruptedException {
         List<Disposable> streams = new ArrayList<>();
         for (int i = 0; i < 2; i++) {
-            streams.add(longStream().subscribe());
+            streams.add(longStream().subscribe(e -> { }, this::streamFailed));
         }
         awaitActive(2);
         long start = System.nanoTime();
@@ -139,6 +141,13 @@ class AdmissionAndCancellationTest {
         while (models.engine().activeGenerations() != n && System.currentTimeMillis() < deadline) {
             Thread.sleep(20);
         }
-        assertThat(models.engine().activeGenerations()).isEqualTo(n);
+        assertThat(models.engine().activeGenerations()).as(() -> "generating (" + models.engine().queueDepth()
+                + " queued; the long streams' failures: " + streamFailures + ")").isEqualTo(n);
+    }
+
+    /** What refused or ended a long stream, with the server's words: an assertion on the slots then says why. */
+    private void streamFailed(Throwable e) {
+        streamFailures.add(e instanceof WebClientResponseException w
+                ? w.getStatusCode().value() + " " + w.getResponseBodyAsString() : e.toString());
     }
 }

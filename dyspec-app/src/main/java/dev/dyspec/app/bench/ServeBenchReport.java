@@ -18,26 +18,29 @@ public record ServeBenchReport(String machine, String server, List<ServeLevel> l
 
     public String toCsv() {
         StringBuilder b = new StringBuilder("concurrency,strategy,requests,failed,tokens_per_second,ttft_p50_ms,ttft_p95_ms,"
-                + "itl_p50_ms,itl_p95_ms,tau,rows_per_target_forward,rows_per_draft_forward,cached_prompt_share\n");
+                + "itl_p50_ms,itl_p95_ms,tau,rows_per_target_forward,rows_per_draft_forward,cached_prompt_share,server_cores\n");
         for (ServeLevel l : levels) {
-            b.append(String.format(Locale.ROOT, "%d,%s,%d,%d,%.1f,%.1f,%.1f,%.1f,%.1f,%.2f,%.1f,%.1f,%.3f%n", l.concurrency(),
+            b.append(String.format(Locale.ROOT, "%d,%s,%d,%d,%.1f,%.1f,%.1f,%.1f,%.1f,%.2f,%.1f,%.1f,%.3f,%.2f%n", l.concurrency(),
                     l.strategy(), l.requests(), l.failed(), l.tokensPerSecond(), l.ttftP50Ms(), l.ttftP95Ms(), l.itlP50Ms(),
-                    l.itlP95Ms(), l.tau(), l.rowsPerTargetForward(), l.rowsPerDraftForward(), l.cachedPromptShare()));
+                    l.itlP95Ms(), l.tau(), l.rowsPerTargetForward(), l.rowsPerDraftForward(), l.cachedPromptShare(),
+                    l.serverCores()));
         }
         return b.toString();
     }
 
     public String toMarkdown() {
         StringBuilder b = new StringBuilder("# bench-serve\n\n" + machine + "; " + server + "\n\n"
-                + "| strategy | streams | tokens/s | × 1 stream | TTFT p50 / p95 ms | chunk gap p50 / p95 ms | τ | rows per target forward | rows per draft forward | prompt cached |\n"
-                + "|---|---|---|---|---|---|---|---|---|---|\n");
+                + "Cores busy: the server process's CPU time over the level's wall time (an in-process server shares its"
+                + " process with the clients, and their CPU is in it).\n\n"
+                + "| strategy | streams | tokens/s | × 1 stream | TTFT p50 / p95 ms | chunk gap p50 / p95 ms | τ | rows per target forward | rows per draft forward | prompt cached | cores busy | tokens/s per core |\n"
+                + "|---|---|---|---|---|---|---|---|---|---|---|---|\n");
         for (ServeLevel l : levels) {
             double single = levels.stream().filter(x -> x.strategy().equals(l.strategy()) && x.concurrency() == 1)
                     .mapToDouble(ServeLevel::tokensPerSecond).findFirst().orElse(Double.NaN);
-            b.append(String.format(Locale.ROOT, "| %s | %d | %.0f | %.2f | %.0f / %.0f | %.1f / %.1f | %.2f | %.1f | %.1f | %.0f%% |%n",
+            b.append(String.format(Locale.ROOT, "| %s | %d | %.0f | %.2f | %.0f / %.0f | %.1f / %.1f | %.2f | %.1f | %.1f | %.0f%% | %.2f | %.0f |%n",
                     l.strategy(), l.concurrency(), l.tokensPerSecond(), l.tokensPerSecond() / single, l.ttftP50Ms(),
                     l.ttftP95Ms(), l.itlP50Ms(), l.itlP95Ms(), l.tau(), l.rowsPerTargetForward(), l.rowsPerDraftForward(),
-                    100 * l.cachedPromptShare()));
+                    100 * l.cachedPromptShare(), l.serverCores(), l.tokensPerSecond() / l.serverCores()));
         }
         b.append("\n## By prompt category\n\nPer request: its completion tokens over its own latency, and τ.\n\n"
                 + "| strategy | streams | category | requests | tokens/s per request | τ |\n|---|---|---|---|---|---|\n");

@@ -149,7 +149,7 @@ public final class ServeBenchRunner {
         if (s.distinctPrompts()) {
             promptOffset += total;
         }
-        double[] before = engineCounters();
+        EngineCounters before = engineCounters();
         AtomicInteger next = new AtomicInteger();
         List<Outcome> outcomes = Collections.synchronizedList(new ArrayList<>());
         AtomicInteger failed = new AtomicInteger();
@@ -159,7 +159,7 @@ public final class ServeBenchRunner {
             return i < total ? first + i : -1;
         }, outcomes::add, failed::incrementAndGet);
         double seconds = (System.nanoTime() - start) / 1e9;
-        double[] after = engineCounters();
+        EngineCounters after = engineCounters();
         List<Double> ttft = new ArrayList<>();
         List<Double> gaps = new ArrayList<>();
         long tokens = 0;
@@ -182,8 +182,8 @@ public final class ServeBenchRunner {
         return new ServeLevel(concurrency, strategy, outcomes.size(), failed.get(), tokens / seconds,
                 Statistics.quantile(ttft, 0.5), Statistics.quantile(ttft, 0.95), Statistics.quantile(gaps, 0.5),
                 Statistics.quantile(gaps, 0.95), outcomes.isEmpty() ? Double.NaN : tau / outcomes.size(),
-                ratio(after[1] - before[1], after[0] - before[0]), ratio(after[3] - before[3], after[2] - before[2]),
-                ratio(cachedPromptTokens, promptTokens), byCategory);
+                after.rowsPerTargetForwardSince(before), after.rowsPerDraftForwardSince(before),
+                ratio(cachedPromptTokens, promptTokens), after.coresBusySince(before), byCategory);
     }
 
     private static double ratio(double a, double b) {
@@ -273,10 +273,35 @@ public final class ServeBenchRunner {
                 tau);
     }
 
-    /** {target forwards, target rows, draft forwards, draft rows} from the server's metrics, or NaNs. */
-    private double[] engineCounters() {
-        return serverMetrics("dyspec_engine_target_forwards_total", "dyspec_engine_target_rows_total",
-                "dyspec_engine_draft_forwards_total", "dyspec_engine_draft_rows_total");
+    /**
+     * The server's counters at one moment (NaN where its metrics are out of reach).
+     *
+     * @param processCpuNanos the server process's CPU time
+     * @param readAtNanos this process's clock halfway through reading them: the server read its CPU time then, give
+     *                    or take half a scrape, and a short level must not count the scrapes' own time as its wall time
+     */
+    private record EngineCounters(double targetForwards, double targetRows, double draftForwards, double draftRows,
+                                  double processCpuNanos, long readAtNanos) {
+
+        double rowsPerTargetForwardSince(EngineCounters before) {
+            return ratio(targetRows - before.targetRows, targetForwards - before.targetForwards);
+        }
+
+        double rowsPerDraftForwardSince(EngineCounters before) {
+            return ratio(draftRows - before.draftRows, draftForwards - before.draftForwards);
+        }
+
+        double coresBusySince(EngineCounters before) {
+            return ratio(processCpuNanos - before.processCpuNanos, readAtNanos - before.readAtNanos);
+        }
+    }
+
+    private EngineCounters engineCounters() {
+        long start = System.nanoTime();
+        double[] v = serverMetrics("dyspec_engine_target_forwards_total", "dyspec_engine_target_rows_total",
+                "dyspec_engine_draft_forwards_total", "dyspec_engine_draft_rows_total", "process_cpu_time_ns_total");
+        long end = System.nanoTime();
+        return new EngineCounters(v[0], v[1], v[2], v[3], v[4], start + (end - start) / 2);
     }
 
     /**

@@ -10,11 +10,15 @@ package dev.dyspec.app.bench;
  *                             metrics are out of reach)
  * @param rowsPerDraftForward mean rows in a draft forward shared by requests growing side by side
  * @param cachedPromptShare prompt tokens the server took from its prefix cache, over all prompt tokens
+ * @param serverCores the server process's CPU time over the level's wall time: how many cores it kept busy (with
+ *                    the in-process server the clients share its process, and their share is in it); NaN when
+ *                    the server's metrics are out of reach
  * @param byCategory the level's requests by prompt category
  */
 public record ServeLevel(int concurrency, String strategy, int requests, int failed, double tokensPerSecond,
                          double ttftP50Ms, double ttftP95Ms, double itlP50Ms, double itlP95Ms, double tau,
                          double rowsPerTargetForward, double rowsPerDraftForward, double cachedPromptShare,
+                         double serverCores,
                          java.util.SortedMap<String, Category> byCategory) {
 
     /**

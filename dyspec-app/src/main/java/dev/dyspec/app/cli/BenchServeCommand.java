@@ -94,9 +94,9 @@ public final class BenchServeCommand {
                     a.getInt("max-tokens", 64), a.getDouble("temperature", 0), a.getInt("budget", 8), a.has("adaptive"), prompts,
                     a.has("distinct-prompts"), warmupSeconds), err, ServeBenchRunner.STALL);
             List<ServeLevel> levels = runner.run(l -> err.printf(Locale.ROOT,
-                    "%-20s %3d streams  %7.1f tokens/s  ttft p50 %6.0f ms  gap p95 %6.1f ms  tau %.2f  rows/forward %.1f%n",
-                    l.strategy(), l.concurrency(), l.tokensPerSecond(), l.ttftP50Ms(), l.itlP95Ms(), l.tau(),
-                    l.rowsPerTargetForward()));
+                    "%-20s %3d streams  %7.1f tokens/s  ttft p50 %6.0f ms  gap p95 %6.1f ms  tau %.2f  rows/forward %.1f"
+                    + "  cores busy %.2f%n", l.strategy(), l.concurrency(), l.tokensPerSecond(), l.ttftP50Ms(), l.itlP95Ms(),
+                    l.tau(), l.rowsPerTargetForward(), l.serverCores()));
             ServeBenchReport report = new ServeBenchReport(Runtime.getRuntime().availableProcessors() + " processors, "
                     + System.getProperty("os.arch"), serverDescription + ", " + a.getInt("max-tokens", 64)
                     + "-token completions, T = " + a.getDouble("temperature", 0) + ", budget " + a.getInt("budget", 8)

@@ -126,6 +126,9 @@ class CommandsIT {
             // the in-process server's engine counters are read from its own metrics
             assertThat(level.get("rowsPerTargetForward").asDouble()).isGreaterThanOrEqualTo(1.0);
             assertThat(level.get("cachedPromptShare").asDouble()).isBetween(0.0, 1.0);
+            // and its process CPU time: some of this machine's cores, never more than it has
+            assertThat(level.get("serverCores").asDouble()).isPositive()
+                    .isLessThanOrEqualTo(Runtime.getRuntime().availableProcessors() * 1.05);
         }
         // every level sends the same prompts: the later ones find them in the server's prefix cache
         assertThat(report.get("levels").get(3).get("cachedPromptShare").asDouble()).isPositive();
