@@ -30,7 +30,7 @@ public record ServeBenchReport(String machine, String server, List<ServeLevel> l
 
     public String toMarkdown() {
         StringBuilder b = new StringBuilder("# bench-serve\n\n" + machine + "; " + server + "\n\n"
-                + "Cores busy: the server process's CPU time over the level's wall time (an in-process server shares its"
+                + "Cores busy: the server process's CPU time over the wall time between the scrapes around a level (an in-process server shares its"
                 + " process with the clients, and their CPU is in it).\n\n"
                 + "| strategy | streams | tokens/s | × 1 stream | TTFT p50 / p95 ms | chunk gap p50 / p95 ms | τ | rows per target forward | rows per draft forward | prompt cached | cores busy | tokens/s per core |\n"
                 + "|---|---|---|---|---|---|---|---|---|---|---|---|\n");

@@ -10,9 +10,9 @@ package dev.dyspec.app.bench;
  *                             metrics are out of reach)
  * @param rowsPerDraftForward mean rows in a draft forward shared by requests growing side by side
  * @param cachedPromptShare prompt tokens the server took from its prefix cache, over all prompt tokens
- * @param serverCores the server process's CPU time over the level's wall time: how many cores it kept busy (with
- *                    the in-process server the clients share its process, and their share is in it); NaN when
- *                    the server's metrics are out of reach
+ * @param serverCores the server process's CPU time over the wall time between the metric scrapes around the
+ *                    level: how many cores it kept busy (with the in-process server the clients share its process,
+ *                    and their share is in it); NaN when the server's metrics are out of reach
  * @param byCategory the level's requests by prompt category
  */
 public record ServeLevel(int concurrency, String strategy, int requests, int failed, double tokensPerSecond,
