@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
@@ -435,7 +436,6 @@ public final class InferenceEngine implements AutoCloseable {
         }
         DraftRendezvous rendezvous = new DraftRendezvous(decoder.draft().orElseThrow().lm(), (int) drafting);
         List<FutureTask<GenerationSession.Proposal>> futures = new ArrayList<>();
-        List<FutureTask<GenerationSession.Proposal>> drafted = new ArrayList<>();
         for (int i = 0; i < grown.length; i++) {
             Ticket t = growing.get(i);
             BatchCompany others = company[i];
@@ -447,10 +447,8 @@ public final class InferenceEngine implements AutoCloseable {
                 }
             }) : null;
             futures.add(task);
-            if (task != null) {
-                drafted.add(task);
-            }
         }
+        List<FutureTask<GenerationSession.Proposal>> drafted = futures.stream().filter(Objects::nonNull).toList();
         // This thread grows the first tree itself and wakes one grower, which wakes the rest: a wake-up is a
         // system call after which the woken thread often takes the waker's core, and with this thread waking
         // every grower (8 streams) those wake-ups held it up for 8% of its time.
